@@ -1,0 +1,34 @@
+"""Reading and cleaning scraped French news text.
+
+    >>> from normalise import clean_text
+    >>> clean_text("Partager Cet Article\nLe président a parlé hier soir à Paris.")
+    'Le président a parlé hier soir à Paris.\n'
+"""
+
+from .cleaning import CleanConfig, CleanedDocument, clean_document, clean_text, document_from_text, repeated_lines
+from .errors import InputError, NormaliseError
+from .reading import DocumentIds, InputRef, decode_bytes, iter_input_refs, read_document
+from .records import Action, AuditEvent, Block, Decoding, Document, Role, Verdict
+
+__all__ = [
+    "Action",
+    "AuditEvent",
+    "Block",
+    "CleanConfig",
+    "CleanedDocument",
+    "Decoding",
+    "Document",
+    "DocumentIds",
+    "InputError",
+    "InputRef",
+    "NormaliseError",
+    "Role",
+    "Verdict",
+    "clean_document",
+    "clean_text",
+    "decode_bytes",
+    "document_from_text",
+    "iter_input_refs",
+    "read_document",
+    "repeated_lines",
+]

@@ -1,0 +1,324 @@
+"""The cleaning rules: edits that tidy a block, and classifiers that give it a role.
+
+Two ordered tables drive the cleaner:
+
+* :data:`EDIT_RULES` rewrite a block's text (Markdown, leading source or date
+  prefixes); each change becomes an ``edit`` audit event named after the rule.
+* :data:`ROLE_RULES` look at one block in its context and may return a
+  :class:`Verdict`; the first rule that answers decides. Specific chrome
+  (share bars, bylines, legal notices) comes first, general evidence
+  (language, shape) last, and a block nobody claims is body text.
+
+Rules read the cue tables through :mod:`normalise.patterns` and never name a
+literal string from a particular site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from . import patterns as p
+from .lexicon_language import LanguageGuess, guess_language, needed_margin, stop_word_density, words_of
+from .markdown import reduce_markdown
+from .records import Block, Role, Verdict
+
+
+@dataclass(frozen=True)
+class Edit:
+    text: str
+    detail: str = ""
+
+
+EditRule = Callable[[Block], "Edit | None"]
+
+
+def strip_markdown(block: Block) -> Edit | None:
+    """Reduce Markdown remnants to their text; remember what they were for the classifiers."""
+    md = reduce_markdown(block.text)
+    block.features.update(
+        heading_level=md.heading_level,
+        link_chars=md.link_chars,
+        image_count=md.image_count,
+        list_item=any(c.startswith("list_") for c in md.constructs),
+        emphasised_line="emphasis" in md.constructs and block.text[:1] in "*_" and block.text[-1:] in "*_",
+    )
+    if md.text == block.text:
+        return None
+    return Edit(md.text, ",".join(md.constructs) or "escape")
+
+
+def strip_source_prefix(block: Block) -> Edit | None:
+    """``(Baonghean.vn) - Pour la première fois…`` keeps only the sentence."""
+    return _strip_prefix(block, p.SOURCE_PREFIX)
+
+
+def strip_dateline_prefix(block: Block) -> Edit | None:
+    """`` date 2023-08 Le monde…`` keeps only the sentence."""
+    return _strip_prefix(block, p.DATELINE_PREFIX)
+
+
+def _strip_prefix(block: Block, pattern: re.Pattern[str]) -> Edit | None:
+    match = pattern.match(block.text)
+    rest = block.text[match.end():] if match else ""
+    # Only a prefix before real prose: a short remainder means the line is all dateline.
+    if match is None or len(rest.split()) < 4:
+        return None
+    return Edit(rest, match.group().strip())
+
+
+EDIT_RULES: tuple[EditRule, ...] = (strip_markdown, strip_source_prefix, strip_dateline_prefix)
+
+
+@dataclass
+class BlockContext:
+    """What a role rule may know besides the block itself."""
+
+    blocks: Sequence[Block]
+    index: int
+    source_lang: str
+    language_candidates: tuple[str, ...]
+    min_language_margin: float
+    language: LanguageGuess
+    repeated_lines: frozenset[str]
+    title_seen: bool
+
+    @property
+    def position(self) -> float:
+        """0.0 at the first block of the document, 1.0 at the last."""
+        return self.index / max(1, len(self.blocks) - 1)
+
+    def is_foreign(self, guess: LanguageGuess) -> bool:
+        """True when another language explains the words clearly better than the source language."""
+        return guess.best() != self.source_lang and guess.lead_over(self.source_lang) >= needed_margin(guess.words, self.min_language_margin)
+
+    def previous(self) -> Block | None:
+        return self.blocks[self.index - 1] if self.index else None
+
+
+RoleRule = Callable[[Block, BlockContext], "Verdict | None"]
+
+# Longest title and heading, in words; longer unpunctuated lines are body text.
+_TITLE_WORDS = 40
+_HEADING_WORDS = 25
+
+# Blocks from here to the end of the document are in the footer zone,
+# where a single weak legal cue is enough.
+_TAIL = 0.6
+
+
+def _words(block: Block) -> list[str]:
+    return block.text.split()
+
+
+def _ends_sentence(block: Block) -> bool:
+    return bool(p.TERMINAL.search(block.text))
+
+
+def _is_image_line(block: Block | None) -> bool:
+    return block is not None and bool(block.features.get("image_count")) and not any(c.isalpha() for c in block.text)
+
+
+def image_markup(block: Block, ctx: BlockContext) -> Verdict | None:
+    if _is_image_line(block):
+        return Verdict(Role.IMAGE, False, "image_markup")
+    return None
+
+
+def no_text(block: Block, ctx: BlockContext) -> Verdict | None:
+    if not any(c.isalnum() for c in block.text):
+        return Verdict(Role.NAVIGATION, False, "no_text")
+    return None
+
+
+def share_prompt(block: Block, ctx: BlockContext) -> Verdict | None:
+    words = _words(block)
+    if len(words) > 8:
+        return None
+    if p.SHARE.match(block.text) or all(p.SOCIAL_NETWORK.match(w.strip(",;|·-")) for w in words):
+        return Verdict(Role.SHARE, False, "share_prompt")
+    return None
+
+
+def related_link(block: Block, ctx: BlockContext) -> Verdict | None:
+    if len(_words(block)) <= 40 and p.RELATED.match(block.text):
+        return Verdict(Role.RELATED, False, "related_link")
+    return None
+
+
+def source_line(block: Block, ctx: BlockContext) -> Verdict | None:
+    if len(_words(block)) <= 25 and p.SOURCE_LINE.match(block.text):
+        return Verdict(Role.CREDIT, False, "source_line")
+    return None
+
+
+def _is_name(tokens: list[str]) -> bool:
+    cleaned = [t.strip(",;:()[]*_") for t in tokens]
+    cleaned = [t for t in cleaned if t]
+    return bool(cleaned) and all(p.NAME_TOKEN.match(t) for t in cleaned) and cleaned[0][0].isupper()
+
+
+def byline(block: Block, ctx: BlockContext) -> Verdict | None:
+    match = p.BYLINE_LABEL.match(block.text)
+    if match is None:
+        return None
+    rest = match.group("rest").split()
+    if len(rest) <= 10 and _is_name(rest):
+        return Verdict(Role.BYLINE, False, "byline")
+    return None
+
+
+def author_signature(block: Block, ctx: BlockContext) -> Verdict | None:
+    """A name alone on its line, set apart by emphasis or standing in the footer."""
+    words = _words(block)
+    if not 2 <= len(words) <= 5 or _ends_sentence(block) or not _is_name(words):
+        return None
+    if stop_word_density(block.text, ctx.source_lang) > 0:
+        return None
+    if block.features.get("emphasised_line") or ctx.position >= _TAIL:
+        return Verdict(Role.BYLINE, False, "author_signature")
+    return None
+
+
+def taxonomy_label(block: Block, ctx: BlockContext) -> Verdict | None:
+    if len(_words(block)) <= 30 and p.TAXONOMY.match(block.text):
+        return Verdict(Role.NAVIGATION, False, "taxonomy_label")
+    return None
+
+
+def dateline(block: Block, ctx: BlockContext) -> Verdict | None:
+    """A line that is a date plus at most a place, site or author name."""
+    if len(_words(block)) > 16 or not p.DATE.search(block.text) or block.text.endswith(("!", "?")):
+        return None
+    rest = p.TIME.sub(" ", p.DATE.sub(" ", block.text))
+    leftover = [w for w in words_of(rest) if w not in {"le", "du", "à", "at", "on", "el", "de", "publié", "mis", "jour", "updated", "published", "last", "update", "date", "posted"}]
+    if len(leftover) <= 3:
+        return Verdict(Role.DATELINE, False, "dateline")
+    return None
+
+
+def legal_notice(block: Block, ctx: BlockContext) -> Verdict | None:
+    weight = sum(w for pattern, w in p.LEGAL if pattern.search(block.text))
+    if weight >= 2 or (weight >= 1 and ctx.position >= _TAIL):
+        return Verdict(Role.LEGAL, False, "legal_notice", min(1.0, weight / 3))
+    return None
+
+
+def media_contact(block: Block, ctx: BlockContext) -> Verdict | None:
+    if len(_words(block)) > 60 or not p.CONTACT_LABEL.search(block.text):
+        return None
+    if p.EMAIL.search(block.text) or p.PHONE.search(block.text) or p.URL.search(block.text):
+        return Verdict(Role.CONTACT, False, "media_contact")
+    return None
+
+
+def photo_credit(block: Block, ctx: BlockContext) -> Verdict | None:
+    if len(_words(block)) <= 8 and p.CREDIT_ONLY.match(block.text):
+        return Verdict(Role.CREDIT, False, "photo_credit")
+    return None
+
+
+def remove_credit(text: str) -> str:
+    """A caption's text without the photographer or agency credit around it."""
+    text = p.CREDIT_PREFIX.sub("", text, count=1)
+    return p.CREDIT_SUFFIX.sub("", text, count=1).strip()
+
+
+def caption(block: Block, ctx: BlockContext) -> Verdict | None:
+    """A photo caption: right under an image, or carrying a credit before or after it.
+
+    Captions in the source language are kept (their credit is removed later);
+    captions in another language, often a Spanish or English twin of the
+    French one, are dropped.
+    """
+    credited = bool(p.CREDIT_PREFIX.match(block.text) or p.CREDIT_SUFFIX.search(block.text))
+    if len(_words(block)) > 80 or not (credited or _is_image_line(ctx.previous())):
+        return None
+    guess = ctx.language if not credited else guess_language(remove_credit(block.text), ctx.language_candidates)
+    if ctx.is_foreign(guess):
+        return Verdict(Role.CAPTION, False, "foreign_caption", _lead_score(guess, ctx))
+    return Verdict(Role.CAPTION, True, "caption")
+
+
+def breadcrumb(block: Block, ctx: BlockContext) -> Verdict | None:
+    parts = p.BREADCRUMB_SEPARATOR.split(block.text)
+    if len(parts) >= 3 and all(len(part.split()) <= 5 for part in parts) and not _ends_sentence(block):
+        return Verdict(Role.NAVIGATION, False, "breadcrumb")
+    return None
+
+
+def link_dense(block: Block, ctx: BlockContext) -> Verdict | None:
+    """Mostly link text and no sentence: a menu entry or a list of links."""
+    share = block.features.get("link_chars", 0) / max(1, len(block.text))
+    if share >= 0.6 and (not _ends_sentence(block) or block.features.get("list_item")):
+        return Verdict(Role.NAVIGATION, False, "link_dense", round(min(1.0, share), 3))
+    return None
+
+
+def navigation_word(block: Block, ctx: BlockContext) -> Verdict | None:
+    if p.NAVIGATION_WORD.match(block.text.strip(" :|»›>")):
+        return Verdict(Role.NAVIGATION, False, "navigation_word")
+    return None
+
+
+def repeated_in_batch(block: Block, ctx: BlockContext) -> Verdict | None:
+    if block.features.get("line_key") in ctx.repeated_lines:
+        return Verdict(Role.NAVIGATION, False, "repeated_in_batch")
+    return None
+
+
+def foreign_language(block: Block, ctx: BlockContext) -> Verdict | None:
+    if not ctx.is_foreign(ctx.language):
+        return None
+    return Verdict(_shape_role(block), False, "foreign_language", _lead_score(ctx.language, ctx))
+
+
+def title_or_heading(block: Block, ctx: BlockContext) -> Verdict | None:
+    """A line that does not end a sentence; the first kept one is the title.
+
+    Titles run longer than headings (news titles of 30+ words are common).
+    """
+    longest = _TITLE_WORDS if not ctx.title_seen else _HEADING_WORDS
+    if not block.features.get("heading_level") and (_ends_sentence(block) or len(_words(block)) > longest):
+        return None
+    if not ctx.title_seen:
+        return Verdict(Role.TITLE, True, "title")
+    return Verdict(Role.HEADING, True, "heading")
+
+
+def body(block: Block, ctx: BlockContext) -> Verdict:
+    return Verdict(Role.BODY, True, "body")
+
+
+def _shape_role(block: Block) -> Role:
+    return Role.BODY if _ends_sentence(block) or len(_words(block)) > _HEADING_WORDS else Role.HEADING
+
+
+def _lead_score(guess: LanguageGuess, ctx: BlockContext) -> float:
+    # A lead of 2 Zipf points per word is as sure as this evidence gets.
+    return round(min(1.0, guess.lead_over(ctx.source_lang) / 2), 3)
+
+
+ROLE_RULES: tuple[RoleRule, ...] = (
+    image_markup,
+    no_text,
+    share_prompt,
+    related_link,
+    source_line,
+    byline,
+    author_signature,
+    taxonomy_label,
+    dateline,
+    legal_notice,
+    media_contact,
+    photo_credit,
+    caption,
+    breadcrumb,
+    link_dense,
+    navigation_word,
+    repeated_in_batch,
+    foreign_language,
+    title_or_heading,
+    body,
+)

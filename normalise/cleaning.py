@@ -1,0 +1,175 @@
+"""The cleaning stage: blocks in, kept blocks and audit events out.
+
+    split lines → edit rules → re-join cut paragraphs → role rules → caption credits
+
+Every change is an :class:`AuditEvent`; every non-blank input line ends up in
+a kept block or in a ``drop`` event (conservation, checked by the tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .block_rules import EDIT_RULES, ROLE_RULES, BlockContext, remove_credit
+from .blocks import Join, join_split_paragraphs, split_blocks
+from .lexicon_language import guess_language
+from .reading import normalise_newlines
+from .records import Action, AuditEvent, Block, Decoding, Document, Role, Verdict
+
+STAGE = "clean"
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    """Settings of the cleaning stage; the manifest records them whole.
+
+    source_lang: language of the text being kept (ISO 639-1).
+    language_candidates: languages a block may be recognised as; anything
+        else falls to the nearest of these or to ``und``.
+    min_language_margin: mean Zipf-frequency lead per word a language needs
+        before a block is called foreign (0.6 ≈ each word four times likelier).
+    repeat_min_docs: a line found in at least this many documents of one batch
+        is site chrome; 0 turns the check off.
+    repeat_max_chars: longer lines are never treated as repeated chrome.
+    """
+
+    source_lang: str = "fr"
+    language_candidates: tuple[str, ...] = ("fr", "en", "es", "de", "it", "pt", "ca")
+    min_language_margin: float = 0.6
+    repeat_min_docs: int = 3
+    repeat_max_chars: int = 300
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CleanedDocument:
+    document: Document
+    blocks: list[Block]
+    events: list[AuditEvent] = field(default_factory=list)
+
+    @property
+    def kept(self) -> list[Block]:
+        return [b for b in self.blocks if b.verdict is not None and b.verdict.keep]
+
+    @property
+    def text(self) -> str:
+        """Kept blocks, one paragraph each, a blank line between them."""
+        kept = [b.text for b in self.kept]
+        return "\n\n".join(kept) + "\n" if kept else ""
+
+
+def line_key(line: str) -> str:
+    """What makes two lines "the same line" across documents."""
+    folded = " ".join(line.casefold().split())
+    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def repeated_lines(texts: Iterable[str], config: CleanConfig) -> frozenset[str]:
+    """Keys of the lines that occur in at least ``config.repeat_min_docs`` of ``texts``.
+
+    Only the keys are held, never the documents, so a batch of any size is
+    counted in bounded memory per distinct line.
+    """
+    if config.repeat_min_docs <= 0:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update({line_key(b.text) for b in split_blocks(text) if len(b.text) <= config.repeat_max_chars})
+    return frozenset(key for key, n in counts.items() if n >= config.repeat_min_docs)
+
+
+def clean_document(
+    document: Document,
+    config: CleanConfig = CleanConfig(),
+    repeated: frozenset[str] = frozenset(),
+) -> CleanedDocument:
+    """Clean one document; ``repeated`` comes from :func:`repeated_lines` over its batch."""
+    doc_id, source = document.doc_id, document.text
+    events: list[AuditEvent] = []
+
+    def event(span: tuple[int, int], rule: str, action: Action, before: str, after: str, detail: str = "") -> None:
+        events.append(AuditEvent(doc_id, span, STAGE, rule, action, before, after, detail))
+
+    blocks = split_blocks(source)
+    for block in blocks:
+        if len(block.text) <= config.repeat_max_chars:
+            block.features["line_key"] = line_key(block.text)
+        for rule in EDIT_RULES:
+            edit = rule(block)
+            if edit is not None:
+                event(block.span, rule.__name__, Action.EDIT, block.text, edit.text, edit.detail)
+                block.text = edit.text
+                block.rules.append(rule.__name__)
+
+    joined: list[Block] = []
+    for item in join_split_paragraphs(blocks):
+        if isinstance(item, Join):
+            event(item.joined.span, "join_split_paragraphs", Action.JOIN, f"{item.first.text}\n{item.second.text}", item.joined.text)
+        else:
+            joined.append(item)
+
+    title_seen = False
+    for index, block in enumerate(joined):
+        ctx = BlockContext(
+            blocks=joined,
+            index=index,
+            source_lang=config.source_lang,
+            language_candidates=config.language_candidates,
+            min_language_margin=config.min_language_margin,
+            language=guess_language(block.text, config.language_candidates, config.min_language_margin),
+            repeated_lines=repeated,
+            title_seen=title_seen,
+        )
+        block.features["lang"] = ctx.language.lang
+        block.verdict = _classify(block, ctx)
+        if not block.verdict.keep:
+            original = source[block.span[0]:block.span[1]]
+            event(block.span, block.verdict.reason, Action.DROP, original, "", _describe(block.verdict))
+            continue
+        title_seen = True
+        if block.verdict.role is Role.CAPTION:
+            uncredited = remove_credit(block.text)
+            if uncredited != block.text:
+                event(block.span, "strip_caption_credit", Action.EDIT, block.text, uncredited)
+                block.text = uncredited
+                block.rules.append("strip_caption_credit")
+
+    events.sort(key=lambda e: e.span[0])
+    return CleanedDocument(document, joined, events)
+
+
+def _classify(block: Block, ctx: BlockContext) -> Verdict:
+    for rule in ROLE_RULES:
+        verdict = rule(block, ctx)
+        if verdict is not None:
+            return verdict
+    raise AssertionError("ROLE_RULES ends with a rule that always answers")
+
+
+def _describe(verdict: Verdict) -> str:
+    return f"role={verdict.role.value} score={verdict.score:g}"
+
+
+def document_from_text(text: str, doc_id: str = "text") -> Document:
+    """Wrap a string as a :class:`Document`, for library callers who have text, not files."""
+    normalised, newlines = normalise_newlines(text)
+    data = text.encode("utf-8")
+    return Document(
+        doc_id=doc_id,
+        path="<text>",
+        text=normalised,
+        decoding=Decoding(encoding="str", bom=False, newlines=newlines, confidence=1.0),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def clean_text(text: str, config: CleanConfig = CleanConfig()) -> str:
+    """Clean a single article given as a string and return the kept text."""
+    return clean_document(document_from_text(text), config).text

@@ -1,0 +1,183 @@
+"""Language data for the cleaner: cue phrases, credit patterns, dates and stop words.
+
+Everything language-specific the block classifier knows lives here, keyed by
+language code, so a new source language means new rows, not new code. Cues
+are written as regular-expression fragments matched case-insensitively at a
+word boundary; a cue says what a line *looks like*, and the rules in
+:mod:`normalise.block_rules` combine it with position, length and punctuation
+before anything is dropped.
+
+French is the source language; English and Spanish are here because scraped
+French news carries English site chrome (agency pages, EU sites) and Spanish
+captions and footers (Latin-American and Spanish syndication).
+"""
+
+from __future__ import annotations
+
+# --- Share prompts: a short line that only asks the reader to share or print.
+SHARE_CUES: dict[str, tuple[str, ...]] = {
+    "fr": (
+        r"partager", r"partagez", r"partage", r"imprimer", r"envoyer (?:à un ami|par (?:e-?mail|courriel))",
+        r"réagir", r"commenter", r"tweeter", r"s'abonner", r"abonnez-vous",
+    ),
+    "en": (r"share", r"tweet", r"print(?: this)?", r"e-?mail this", r"subscribe", r"follow us"),
+    "es": (r"compartir", r"comparte", r"imprimir", r"suscríbete", r"síguenos"),
+}
+
+# Names of social networks: a line made only of these is a share bar.
+SOCIAL_NETWORKS: tuple[str, ...] = (
+    "facebook", "twitter", "x", "linkedin", "whatsapp", "telegram", "reddit", "pinterest",
+    "instagram", "youtube", "tiktok", "e-mail", "email", "courriel", "messenger", "flipboard",
+)
+
+# --- Related links: a line that opens with one of these points to another article.
+RELATED_CUES: dict[str, tuple[str, ...]] = {
+    "fr": (
+        r"en savoir plus", r"lire aussi", r"à lire aussi", r"a lire aussi", r"à lire", r"lire la suite",
+        r"voir aussi", r"à voir aussi", r"sur le même sujet", r"articles? (?:liés|similaires|connexes)",
+        r"pour aller plus loin", r"à découvrir", r"dans la même rubrique", r"plus d'articles",
+    ),
+    "en": (r"read more", r"related(?: articles?| stories| links)?", r"see also", r"more on this", r"recommended"),
+    "es": (r"lee también", r"leer más", r"más información", r"te puede interesar", r"noticias relacionadas"),
+}
+
+# --- Source lines: the labels that introduce where an article was taken from.
+SOURCE_LABELS: dict[str, tuple[str, ...]] = {
+    "fr": (r"source", r"sources", r"la source originale de cet article est", r"article original", r"publié (?:initialement|à l'origine) (?:par|sur|dans)"),
+    "en": (r"source", r"sources", r"originally published (?:by|on|in)"),
+    "es": (r"fuente", r"fuentes"),
+}
+
+# --- Bylines: labels that introduce the author's name.
+BYLINE_LABELS: dict[str, tuple[str, ...]] = {
+    "fr": (r"par", r"articles? par", r"auteur", r"auteurs", r"propos recueillis par", r"de notre (?:correspondant|envoyé spécial)e?", r"rédigé par", r"signé"),
+    "en": (r"by", r"written by", r"author", r"reporting by", r"editing by"),
+    "es": (r"por", r"escrito por", r"autor", r"autora"),
+}
+
+# --- Taxonomy labels: ``Région : Asie``, ``Thème: Militarisation``, ``Tags: …``.
+TAXONOMY_LABELS: dict[str, tuple[str, ...]] = {
+    "fr": (r"régions?", r"thèmes?", r"mots[- ]clés?", r"tags?", r"catégories?", r"rubriques?", r"sujets?", r"dossiers?", r"pays", r"section"),
+    "en": (r"topics?", r"categories", r"category", r"tags?", r"keywords", r"filed under", r"region", r"themes?"),
+    "es": (r"temas?", r"etiquetas?", r"categorías?", r"sección", r"palabras clave"),
+}
+
+# --- Navigation words: a very short line made of these is site chrome.
+NAVIGATION_WORDS: dict[str, tuple[str, ...]] = {
+    "fr": (
+        "accueil", "menu", "rechercher", "recherche", "connexion", "se connecter", "déconnexion", "inscription",
+        "newsletter", "infos", "actualités", "à la une", "en continu", "l'info en continu", "direct", "vidéos",
+        "tv", "radio", "podcasts", "retour", "haut de page", "suivant", "précédent", "plan du site", "fermer",
+    ),
+    "en": (
+        "home", "menu", "search", "login", "log in", "sign in", "sign up", "logout", "newsletter", "news", "top",
+        "back", "next", "previous", "close", "skip to content", "go to content", "sitemap", "footer", "sidebar",
+        "side bar", "header", "more", "rss", "info",
+    ),
+    "es": ("inicio", "menú", "buscar", "portada", "iniciar sesión", "regístrate", "volver", "siguiente", "anterior"),
+}
+
+# --- Legal text: (cue, weight). A block whose weights add up to 2 or more is legal;
+# 1 is enough near the end of a document, where the footer lives. Weight 2 cues
+# are notices by themselves; weight 1 cues also occur in ordinary news prose.
+LEGAL_CUES: dict[str, tuple[tuple[str, int], ...]] = {
+    "fr": (
+        (r"copyright", 2),
+        (r"tous droits réservés", 2),
+        (r"avis de non-responsabilité", 2),
+        (r"n'engagent que (?:le|la|les|leurs?) (?:ou les )?auteurs?", 2),
+        (r"(?:accorde|donne) (?:la )?permission de reproduire", 2),
+        (r"reproduction (?:interdite|totale ou partielle)", 2),
+        (r"mentions légales", 2),
+        (r"politique de confidentialité", 2),
+        (r"conditions (?:générales )?d'utilisation", 2),
+        (r"(?:utilise|utilisons) des cookies", 2),
+        (r"droits? d'auteur", 1),
+        (r"utilisation équitable", 1),
+        (r"à but non lucratif", 1),
+        (r"se dégage de toute responsabilité", 2),
+        (r"données personnelles", 1),
+    ),
+    "en": (
+        (r"copyright", 2),
+        (r"all rights reserved", 2),
+        (r"disclaimer", 2),
+        (r"legal notice", 2),
+        (r"privacy (?:policy|notice)", 2),
+        (r"terms (?:of use|and conditions)", 2),
+        (r"(?:uses|use) cookies", 2),
+        (r"fair use", 1),
+    ),
+    "es": (
+        (r"derechos reservados", 2),
+        (r"aviso legal", 2),
+        (r"política de privacidad", 2),
+        (r"utiliza(?:mos)? cookies", 2),
+    ),
+}
+
+# --- Media contacts: a contact label, which the rule pairs with an address or number.
+CONTACT_CUES: dict[str, tuple[str, ...]] = {
+    "fr": (r"contact(?:s)?(?: (?:média|médias|presse))?", r"contactez(?:-nous)?", r"pour (?:plus d'|de plus amples )informations", r"renseignements", r"tél(?:éphone)?\.?", r"courriel", r"attaché(?:e)? de presse"),
+    "en": (r"contacts?", r"media contacts?", r"press contacts?", r"for (?:more|further) information", r"phone", r"tel\.?", r"inquiries"),
+    "es": (r"contacto", r"contacte", r"teléfono", r"correo"),
+}
+
+# --- Photo credits. Agencies and wire services that sign photos and dispatches.
+AGENCIES: tuple[str, ...] = (
+    "AFP", "AP", "Reuters", "EPA", "Getty Images", "Getty", "Sputnik", "TASS", "Xinhua", "ANSA", "DPA",
+    "Belga", "Anadolu", "Bloomberg", "Shutterstock", "iStock", "Abaca", "Sipa", "Maxppp", "Hans Lucas",
+    "Wikimedia Commons", "Wikipedia", "Unsplash", "AsiaTimes", "Military Watch", "Kremlin.ru",
+)
+
+# Words that introduce a credit inside or after a caption.
+CREDIT_LABELS: dict[str, tuple[str, ...]] = {
+    "fr": (r"photo", r"photos", r"crédits?(?: photo)?", r"illustration", r"image", r"source photo", r"vidéo"),
+    "en": (r"photo", r"photos", r"credits?", r"image", r"picture", r"file photo"),
+    "es": (r"foto", r"fotos", r"imagen", r"crédito"),
+}
+
+# --- Dates: month names per language, used to recognise datelines.
+MONTHS: dict[str, tuple[str, ...]] = {
+    "fr": ("janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout",
+           "septembre", "octobre", "novembre", "décembre", "decembre", "janv", "févr", "avr", "juil", "sept", "oct", "nov", "déc"),
+    "en": ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+           "octubre", "noviembre", "diciembre"),
+}
+
+# Words that introduce a date in a dateline (``Publié le 3 mai 2023``, `` date 2023-08``).
+DATE_LABELS: dict[str, tuple[str, ...]] = {
+    "fr": (r"date", r"publié le", r"mis à jour le", r"modifié le", r"le"),
+    "en": (r"date", r"published(?: on)?", r"updated(?: on)?", r"last update(?:d)?:?", r"posted(?: on)?"),
+    "es": (r"fecha", r"publicado(?: el)?", r"actualizado(?: el)?"),
+}
+
+# Weekday names, which datelines often carry before the date.
+WEEKDAYS: dict[str, tuple[str, ...]] = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+}
+
+# --- Stop words: the commonest function words. Their density tells running prose
+# from chrome (menus and labels have almost none) in the source language.
+STOP_WORDS: dict[str, frozenset[str]] = {
+    "fr": frozenset(
+        "le la les l un une des du de d au aux et ou mais donc or ni car que qu qui quoi dont où ce cet cette ces "
+        "il ils elle elles on nous vous je j tu me m te t se s lui leur leurs son sa ses mon ma mes ton ta tes notre "
+        "nos votre vos y en ne n pas plus est sont a ont été être avoir fait sur sous dans par pour avec sans entre "
+        "vers chez comme si aussi très tout tous toute toutes même après avant depuis pendant lors selon contre".split()
+    ),
+    "en": frozenset(
+        "the a an and or but so of to in on at by for with from as is are was were be been being has have had "
+        "it its this that these those he she they we you i his her their our your not no do does did will would "
+        "can could should may might than then there here which who whom what when where while about after before".split()
+    ),
+    "es": frozenset(
+        "el la los las un una unos unas y o pero de del al a en por para con sin sobre entre que quien como cuando "
+        "donde es son fue fueron ser estar está están ha han había se su sus lo le les nos mi mis tu tus muy más "
+        "también ya no sí este esta estos estas ese esa eso hasta desde durante según".split()
+    ),
+}

@@ -1,0 +1,93 @@
+"""Compiled regular expressions built from the language tables in :mod:`normalise.cues`.
+
+Kept apart from the rules so each rule reads as a decision, not as regex plumbing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from . import cues
+
+
+def _alternation(fragments: Iterable[str]) -> str:
+    # Longest first, so "articles par" is tried before "par".
+    return "|".join(sorted(set(fragments), key=len, reverse=True))
+
+
+def _all_languages(table: dict[str, tuple[str, ...]]) -> str:
+    return _alternation(f for fragments in table.values() for f in fragments)
+
+
+_DASH = r"[-–—]"
+_AGENCY = _alternation(re.escape(a) for a in cues.AGENCIES)
+_CREDIT_LABEL = _all_languages(cues.CREDIT_LABELS)
+_MONTH = _alternation(m for months in cues.MONTHS.values() for m in months)
+_WEEKDAY = _alternation(d for days in cues.WEEKDAYS.values() for d in days)
+
+SHARE = re.compile(rf"^(?:{_all_languages(cues.SHARE_CUES)})\b.{{0,40}}$", re.IGNORECASE)
+SOCIAL_NETWORK = re.compile(rf"^(?:{_alternation(re.escape(n) for n in cues.SOCIAL_NETWORKS)})$", re.IGNORECASE)
+RELATED = re.compile(rf"^(?:{_all_languages(cues.RELATED_CUES)})\b\s*(?::|›|»|>|\.\.\.|…|$|\s)", re.IGNORECASE)
+SOURCE_LINE = re.compile(rf"^(?:{_all_languages(cues.SOURCE_LABELS)})\s*(?::|\s-\s|$|(?<=est)\s)", re.IGNORECASE)
+BYLINE_LABEL = re.compile(rf"^(?:{_all_languages(cues.BYLINE_LABELS)})\s*:?\s+(?P<rest>.+)$", re.IGNORECASE)
+TAXONOMY = re.compile(rf"^(?:{_all_languages(cues.TAXONOMY_LABELS)})\s*:", re.IGNORECASE)
+NAVIGATION_WORD = re.compile(rf"^(?:{_all_languages(cues.NAVIGATION_WORDS)})$", re.IGNORECASE)
+CONTACT_LABEL = re.compile(rf"(?:^|\b)(?:{_all_languages(cues.CONTACT_CUES)})\s*:|^(?:{_all_languages(cues.CONTACT_CUES)})\b", re.IGNORECASE)
+
+LEGAL: tuple[tuple[re.Pattern[str], int], ...] = tuple(
+    (re.compile(rf"\b{cue}\b", re.IGNORECASE), weight) for table in cues.LEGAL_CUES.values() for cue, weight in table
+)
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+PHONE = re.compile(r"(?:\+\d{1,3}[\s.]?)?(?:\(?\d{1,4}\)?[\s.-]?){3,}\d{2,}")
+
+# Breadcrumbs: short items joined by a path separator (``Infos / A La Une / Europe``).
+BREADCRUMB_SEPARATOR = re.compile(r"\s+(?:/|>|»|›|\||·|::)\s+")
+
+# Dates: ``20 avril 2023``, ``avril 2023``, ``March 08, 2019``, ``20/04/2023``, ``2023-08(-16)``.
+DATE = re.compile(
+    rf"\b(?:(?:{_WEEKDAY})\s+)?(?:\d{{1,2}}(?:er)?\s+)?(?:{_MONTH})\.?\s+\d{{4}}\b"
+    rf"|\b(?:{_MONTH})\.?\s+\d{{1,2}},?\s+\d{{4}}\b"
+    r"|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"
+    r"|\b\d{4}-\d{2}(?:-\d{2})?\b",
+    re.IGNORECASE,
+)
+TIME = re.compile(r"\b\d{1,2}\s*(?:h|:)\s*\d{2}(?::\d{2})?\b", re.IGNORECASE)
+
+# A date written at the head of a body paragraph (`` date 2023-08 Le monde…``).
+DATELINE_PREFIX = re.compile(
+    rf"^(?:{_all_languages(cues.DATE_LABELS)})\s*:?\s*(?:{DATE.pattern})(?:\s*(?:à|at)?\s*{TIME.pattern})?\s*(?:{_DASH}|:|\|)?\s+(?=\w)",
+    re.IGNORECASE,
+)
+
+# A source in brackets before the first sentence: ``(Baonghean.vn) - `` or ``PARIS (AFP) - ``.
+SOURCE_PREFIX = re.compile(
+    rf"^(?:\((?:[\w-]+\.)+[a-z]{{2,}}\)|(?:[A-ZÀ-Ý][\w'’.-]*\s*){{0,3}}\((?:{_AGENCY})\))\s*{_DASH}\s*(?=\w)"
+)
+
+# Credit before a caption: ``KREMLIN/MIKHAIL TERESHCHENKO via REUTERS - ``, ``PHOTO/FILE - ``.
+CREDIT_PREFIX = re.compile(
+    rf"^[A-ZÀ-Ý0-9][A-ZÀ-Ý0-9'’. &-]*(?:/[A-ZÀ-Ý0-9][A-ZÀ-Ý0-9'’. &-]*)+(?:\s+via\s+[A-Z][\w.-]*)?\s*{_DASH}\s+"
+)
+
+# Credit after a caption: ``Photo : AP |``, ``©Reuters``, ``(AFP photo)``, ``(Photo : X/AFP)``.
+CREDIT_SUFFIX = re.compile(
+    rf"(?:\s*(?:{_CREDIT_LABEL})\s*:\s*[^|:.]{{1,60}}?|\s*©\s*[^|.]{{1,60}}?|\s*\((?:(?:{_AGENCY})\s+(?:photo|file)|(?:{_CREDIT_LABEL})\s*:?[^()]{{0,60}})\))\s*\|?\s*$",
+    re.IGNORECASE,
+)
+
+# A whole line that is only a credit.
+CREDIT_ONLY = re.compile(
+    rf"^(?:(?:{_CREDIT_LABEL})\s*:?\s*)?(?:©\s*)?(?:{_AGENCY})(?:\s*/\s*[\w .'-]+)?\s*\|?$"
+    rf"|^(?:{_CREDIT_LABEL})\s*:\s*.{{1,60}}$"
+    r"|^©\s*.{1,60}$",
+    re.IGNORECASE,
+)
+
+# Sentence-final punctuation, allowing closing quotes and brackets after it.
+TERMINAL = re.compile(r"[.!?…:;]\s*[»\"”’')\]]*\s*$")
+
+# Tokens of a personal name, for bylines and author signatures.
+NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|de|du|des|van|von|der|den|al|el|di|da|dos|y|et|and|&)$")

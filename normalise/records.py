@@ -1,0 +1,119 @@
+"""Record types shared by every stage: documents, blocks and audit events.
+
+Spans are character offsets ``[start, end)`` into the decoded, newline-normalised
+text of the document, so any kept block or audit event can be traced back to
+the exact input it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Role(str, Enum):
+    """What a block is on the page; decides nothing by itself."""
+
+    TITLE = "title"
+    HEADING = "heading"
+    BODY = "body"
+    CAPTION = "caption"
+    CREDIT = "credit"
+    BYLINE = "byline"
+    DATELINE = "dateline"
+    NAVIGATION = "navigation"
+    SHARE = "share"
+    RELATED = "related"
+    LEGAL = "legal"
+    CONTACT = "contact"
+    IMAGE = "image"
+
+
+class Action(str, Enum):
+    DROP = "drop"
+    EDIT = "edit"
+    SPLIT = "split"
+    JOIN = "join"
+    FLAG = "flag"
+
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How the bytes of one input became text."""
+
+    encoding: str
+    bom: bool
+    newlines: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input, decoded. ``text`` uses ``\\n`` line ends only."""
+
+    doc_id: str
+    path: str
+    text: str
+    decoding: Decoding
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A classifier's decision on a block: a role, keep or drop, and why.
+
+    ``reason`` is a stable snake_case name that appears in the audit and the
+    manifest counters; ``score`` is the evidence behind it (0..1).
+    """
+
+    role: Role
+    keep: bool
+    reason: str
+    score: float = 1.0
+
+
+@dataclass
+class Block:
+    """A line-level unit of a document with its source span.
+
+    ``text`` starts as the stripped source line and is rewritten by the edit
+    rules; ``rules`` lists, in order, the names of the rules that changed it.
+    """
+
+    span: Span
+    text: str
+    blank_before: bool
+    rules: list[str] = field(default_factory=list)
+    features: dict[str, Any] = field(default_factory=dict)
+    verdict: Verdict | None = None
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One decision taken on the input (SPEC §3)."""
+
+    doc: str
+    span: Span
+    stage: str
+    rule: str
+    action: Action
+    before: str
+    after: str
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc": self.doc,
+            "span": list(self.span),
+            "stage": self.stage,
+            "rule": self.rule,
+            "action": self.action.value,
+            "before": self.before,
+            "after": self.after,
+            "detail": self.detail,
+        }
