@@ -84,11 +84,6 @@ class BlockContext:
     repeated_lines: frozenset[str]
     title_seen: bool
 
-    @property
-    def position(self) -> float:
-        """0.0 at the first block of the document, 1.0 at the last."""
-        return self.index / max(1, len(self.blocks) - 1)
-
     def is_foreign(self, guess: LanguageGuess) -> bool:
         """True when another language explains the words clearly better than the source language."""
         return guess.best() != self.source_lang and guess.lead_over(self.source_lang) >= needed_margin(guess.words, self.min_language_margin)
@@ -102,10 +97,6 @@ RoleRule = Callable[[Block, BlockContext], "Verdict | None"]
 # Longest title and heading, in words; longer unpunctuated lines are body text.
 _TITLE_WORDS = 40
 _HEADING_WORDS = 25
-
-# Blocks from here to the end of the document are in the footer zone,
-# where a single weak legal cue is enough.
-_TAIL = 0.6
 
 
 def _words(block: Block) -> list[str]:
@@ -170,13 +161,17 @@ def byline(block: Block, ctx: BlockContext) -> Verdict | None:
 
 
 def author_signature(block: Block, ctx: BlockContext) -> Verdict | None:
-    """A name alone on its line, set apart by emphasis or standing in the footer."""
+    """A name alone on its line, set apart by emphasis (``*Jean Dupont*``).
+
+    Position in the page is deliberately not used: it moves once chrome is
+    removed, and a second cleaning pass must agree with the first.
+    """
     words = _words(block)
     if not 2 <= len(words) <= 5 or _ends_sentence(block) or not _is_name(words):
         return None
     if stop_word_density(block.text, ctx.source_lang) > 0:
         return None
-    if block.features.get("emphasised_line") or ctx.position >= _TAIL:
+    if block.features.get("emphasised_line"):
         return Verdict(Role.BYLINE, False, "author_signature")
     return None
 
@@ -200,7 +195,7 @@ def dateline(block: Block, ctx: BlockContext) -> Verdict | None:
 
 def legal_notice(block: Block, ctx: BlockContext) -> Verdict | None:
     weight = sum(w for pattern, w in p.LEGAL if pattern.search(block.text))
-    if weight >= 2 or (weight >= 1 and ctx.position >= _TAIL):
+    if weight >= 2:
         return Verdict(Role.LEGAL, False, "legal_notice", min(1.0, weight / 3))
     return None
 

@@ -43,17 +43,17 @@ class Join:
     joined: Block
 
 
-def _continues(first: Block, second: Block) -> bool:
+def _continues(first: Block, second: Block, structural: bool) -> bool:
     """True when ``second`` is the rest of ``first``'s sentence.
 
     The first block must stop mid-sentence (ends on a letter, digit or comma,
     not on sentence punctuation) and the second must start in lower case, as
-    ``… à des fins éducatives. Si`` / ``vous désirez …`` does. Headings and
-    list items never continue another block.
+    ``… à des fins éducatives. Si`` / ``vous désirez …`` does. With
+    ``structural``, Markdown headings and list items never continue another block.
     """
     if not first.text or not second.text:
         return False
-    if first.features.get("heading_level") or second.features.get("list_item"):
+    if structural and (first.features.get("heading_level") or second.features.get("list_item")):
         return False
     if TERMINAL.search(first.text):
         return False
@@ -61,16 +61,23 @@ def _continues(first: Block, second: Block) -> bool:
     return (last.isalnum() or last == ",") and head.isalpha() and head.islower()
 
 
-def join_split_paragraphs(blocks: list[Block]) -> Iterator[Block | Join]:
-    """Yield blocks, merging each block with the following ones that continue it."""
+def join_split_paragraphs(blocks: list[Block], structural: bool = True) -> Iterator[Block | Join]:
+    """Yield blocks, merging each block with the following ones that continue it.
+
+    Run once on all blocks before they are classified (``structural``), so a
+    cut paragraph is judged whole, and once on the kept blocks afterwards on
+    text alone, so the cleaned output holds no cut paragraph either, and a
+    second cleaning pass finds nothing more to join.
+    """
     pending: Block | None = None
     for block in blocks:
-        if pending is not None and _continues(pending, block):
+        if pending is not None and _continues(pending, block, structural):
             joined = Block(
                 span=(pending.span[0], block.span[1]),
                 text=f"{pending.text} {block.text}",
                 blank_before=pending.blank_before,
                 rules=[*pending.rules, *block.rules, "join_split_paragraphs"],
+                verdict=pending.verdict,
                 features={
                     **block.features,
                     **pending.features,

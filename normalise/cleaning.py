@@ -107,12 +107,16 @@ def clean_document(
                 block.text = edit.text
                 block.rules.append(rule.__name__)
 
-    joined: list[Block] = []
-    for item in join_split_paragraphs(blocks):
-        if isinstance(item, Join):
-            event(item.joined.span, "join_split_paragraphs", Action.JOIN, f"{item.first.text}\n{item.second.text}", item.joined.text)
-        else:
-            joined.append(item)
+    def join(candidates: list[Block], structural: bool) -> list[Block]:
+        result: list[Block] = []
+        for item in join_split_paragraphs(candidates, structural):
+            if isinstance(item, Join):
+                event(item.joined.span, "join_split_paragraphs", Action.JOIN, f"{item.first.text}\n{item.second.text}", item.joined.text)
+            else:
+                result.append(item)
+        return result
+
+    joined = join(blocks, structural=True)
 
     title_seen = False
     for index, block in enumerate(joined):
@@ -140,8 +144,10 @@ def clean_document(
                 block.text = uncredited
                 block.rules.append("strip_caption_credit")
 
+    dropped = [b for b in joined if b.verdict is not None and not b.verdict.keep]
+    kept = join([b for b in joined if b.verdict is not None and b.verdict.keep], structural=False)
     events.sort(key=lambda e: e.span[0])
-    return CleanedDocument(document, joined, events)
+    return CleanedDocument(document, sorted(dropped + kept, key=lambda b: b.span[0]), events)
 
 
 def _classify(block: Block, ctx: BlockContext) -> Verdict:

@@ -4,7 +4,7 @@ Everything language-specific the block classifier knows lives here, keyed by
 language code, so a new source language means new rows, not new code. Cues
 are written as regular-expression fragments matched case-insensitively at a
 word boundary; a cue says what a line *looks like*, and the rules in
-:mod:`normalise.block_rules` combine it with position, length and punctuation
+:mod:`normalise.block_rules` combine it with length, punctuation, language and neighbours
 before anything is dropped.
 
 French is the source language; English and Spanish are here because scraped
@@ -77,9 +77,9 @@ NAVIGATION_WORDS: dict[str, tuple[str, ...]] = {
     "es": ("inicio", "menú", "buscar", "portada", "iniciar sesión", "regístrate", "volver", "siguiente", "anterior"),
 }
 
-# --- Legal text: (cue, weight). A block whose weights add up to 2 or more is legal;
-# 1 is enough near the end of a document, where the footer lives. Weight 2 cues
-# are notices by themselves; weight 1 cues also occur in ordinary news prose.
+# --- Legal text: (cue, weight). A block whose weights add up to 2 or more is legal.
+# Weight 2 cues are notices by themselves; weight 1 cues also occur in ordinary
+# news prose (an article about copyright law), so it takes two of them.
 LEGAL_CUES: dict[str, tuple[tuple[str, int], ...]] = {
     "fr": (
         (r"copyright", 2),

@@ -1,0 +1,6 @@
+"""The corpus pipeline: drives normalise and translate, writes the outputs, hosts the CLI."""
+
+from .clean_job import CleanSummary, InputFailure, clean_inputs, write_clean_outputs
+from .errors import CorpusError
+
+__all__ = ["CleanSummary", "CorpusError", "InputFailure", "clean_inputs", "write_clean_outputs"]

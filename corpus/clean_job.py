@@ -1,0 +1,127 @@
+"""The batch cleaning job behind ``passerelle clean``: inputs in, cleaned texts and audit out.
+
+Documents are read, cleaned and written one at a time. Before that, when the
+batch is large enough for it to matter, one pass over the inputs counts lines
+that recur across documents (site chrome); it keeps only line hashes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from normalise import (
+    CleanConfig,
+    CleanedDocument,
+    Document,
+    DocumentIds,
+    InputError,
+    InputRef,
+    clean_document,
+    iter_input_refs,
+    read_document,
+    repeated_lines,
+)
+
+from .writers import atomic_writer, json_line, write_text
+
+
+@dataclass(frozen=True)
+class InputFailure:
+    """An input that could not be read or decoded, with the reason in plain words."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class InputOutcome:
+    path: str
+    doc_id: str | None
+    status: str  # ok | empty | failed
+    message: str = ""
+    kept: int = 0
+    dropped: int = 0
+
+
+@dataclass
+class CleanSummary:
+    outcomes: list[InputOutcome] = field(default_factory=list)
+    rule_counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def failed(self) -> list[InputOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def record(self, result: CleanedDocument | InputFailure) -> InputOutcome:
+        if isinstance(result, InputFailure):
+            outcome = InputOutcome(result.path, None, "failed", result.reason)
+        else:
+            kept = len(result.kept)
+            outcome = InputOutcome(
+                result.document.path,
+                result.document.doc_id,
+                "ok" if kept else "empty",
+                "" if kept else "nothing kept after cleaning",
+                kept,
+                len(result.blocks) - kept,
+            )
+            self.rule_counts.update(e.rule for e in result.events)
+        self.outcomes.append(outcome)
+        return outcome
+
+
+def clean_inputs(
+    inputs: Iterable[str],
+    config: CleanConfig = CleanConfig(),
+    glob: str = "*.txt",
+) -> Iterator[CleanedDocument | InputFailure]:
+    """Clean every input in turn; an unreadable one yields an :class:`InputFailure` and the batch goes on."""
+    refs = list(iter_input_refs(inputs, glob))
+    ids = DocumentIds()
+    stdin_cache: dict[str, Document] = {}
+
+    def load(ref: InputRef, doc_id: str) -> Document:
+        # Standard input can be read only once, yet the batch may need it twice.
+        if ref.is_stdin:
+            if doc_id not in stdin_cache:
+                stdin_cache[doc_id] = read_document(ref, doc_id)
+            return stdin_cache[doc_id]
+        return read_document(ref, doc_id)
+
+    doc_ids = [ids.assign(ref) for ref in refs]
+    repeated: frozenset[str] = frozenset()
+    if 0 < config.repeat_min_docs <= len(refs):
+        repeated = repeated_lines(_readable_texts(refs, doc_ids, load), config)
+    for ref, doc_id in zip(refs, doc_ids):
+        try:
+            document = load(ref, doc_id)
+        except InputError as exc:
+            yield InputFailure(exc.path, exc.reason)
+            continue
+        yield clean_document(document, config, repeated)
+
+
+def _readable_texts(refs: list[InputRef], doc_ids: list[str], load: Callable[[InputRef, str], Document]) -> Iterator[str]:
+    for ref, doc_id in zip(refs, doc_ids):
+        try:
+            yield load(ref, doc_id).text
+        except InputError:
+            continue
+
+
+def write_clean_outputs(
+    results: Iterable[CleanedDocument | InputFailure],
+    out_dir: Path,
+    lang: str = "fr",
+) -> Iterator[CleanedDocument | InputFailure]:
+    """Write ``clean/<doc>.<lang>.txt`` per document and ``audit.jsonl`` for the batch, passing results on."""
+    with atomic_writer(out_dir / "audit.jsonl") as audit:
+        for result in results:
+            if isinstance(result, CleanedDocument):
+                write_text(out_dir / "clean" / f"{result.document.doc_id}.{lang}.txt", result.text)
+                for event in result.events:
+                    audit.write(json_line(event.to_dict()))
+            yield result
