@@ -2,8 +2,9 @@
 
 Two ordered tables drive the cleaner:
 
-* :data:`EDIT_RULES` rewrite a block's text (Markdown, leading source or date
-  prefixes); each change becomes an ``edit`` audit event named after the rule.
+* :data:`LINE_EDIT_RULES` and :data:`PARAGRAPH_EDIT_RULES` rewrite a block's
+  text (Markdown, leading source or date prefixes); each change becomes an
+  ``edit`` audit event named after the rule.
 * :data:`ROLE_RULES` look at one block in its context and may return a
   :class:`Verdict`; the first rule that answers decides. Specific chrome
   (share bars, bylines, legal notices) comes first, general evidence
@@ -49,6 +50,14 @@ def strip_markdown(block: Block) -> Edit | None:
     return Edit(md.text, ",".join(md.constructs) or "escape")
 
 
+def strip_markdown_across_lines(block: Block) -> Edit | None:
+    """Markup opened on one line and closed on the next (``*une phrase`` / ``coupée*``)."""
+    if "join_split_paragraphs" not in block.rules:
+        return None
+    md = reduce_markdown(block.text)
+    return Edit(md.text, ",".join(md.constructs) or "escape") if md.text != block.text else None
+
+
 def strip_source_prefix(block: Block) -> Edit | None:
     """``(Baonghean.vn) - Pour la première fois…`` keeps only the sentence."""
     return _strip_prefix(block, p.SOURCE_PREFIX)
@@ -68,7 +77,10 @@ def _strip_prefix(block: Block, pattern: re.Pattern[str]) -> Edit | None:
     return Edit(rest, match.group().strip())
 
 
-EDIT_RULES: tuple[EditRule, ...] = (strip_markdown, strip_source_prefix, strip_dateline_prefix)
+# Line edits see each source line as it came; paragraph edits run after cut
+# paragraphs are joined again, so they see the paragraph the output will hold.
+LINE_EDIT_RULES: tuple[EditRule, ...] = (strip_markdown,)
+PARAGRAPH_EDIT_RULES: tuple[EditRule, ...] = (strip_markdown_across_lines, strip_source_prefix, strip_dateline_prefix)
 
 
 @dataclass
@@ -230,7 +242,17 @@ def caption(block: Block, ctx: BlockContext) -> Verdict | None:
     credited = bool(p.CREDIT_PREFIX.match(block.text) or p.CREDIT_SUFFIX.search(block.text))
     if len(_words(block)) > 80 or not (credited or _is_image_line(ctx.previous())):
         return None
-    guess = ctx.language if not credited else guess_language(remove_credit(block.text), ctx.language_candidates)
+    uncredited = remove_credit(block.text)
+    if not any(c.isalnum() for c in uncredited):
+        return Verdict(Role.CREDIT, False, "photo_credit")
+    # What is left once the credit is gone must pass the chrome rules too:
+    # ``Accueil ©AFP`` under an image is a menu entry, not a caption.
+    probe = Block(block.span, uncredited, block.blank_before)
+    for rule in CHROME_RULES:
+        verdict = rule(probe, ctx)
+        if verdict is not None:
+            return verdict
+    guess = ctx.language if not credited else guess_language(uncredited, ctx.language_candidates)
     if ctx.is_foreign(guess):
         return Verdict(Role.CAPTION, False, "foreign_caption", _lead_score(guess, ctx))
     return Verdict(Role.CAPTION, True, "caption")
@@ -295,7 +317,8 @@ def _lead_score(guess: LanguageGuess, ctx: BlockContext) -> float:
     return round(min(1.0, guess.lead_over(ctx.source_lang) / 2), 3)
 
 
-ROLE_RULES: tuple[RoleRule, ...] = (
+# Rules that recognise site chrome from the block alone, whatever surrounds it.
+CHROME_RULES: tuple[RoleRule, ...] = (
     image_markup,
     no_text,
     share_prompt,
@@ -308,11 +331,15 @@ ROLE_RULES: tuple[RoleRule, ...] = (
     legal_notice,
     media_contact,
     photo_credit,
-    caption,
     breadcrumb,
     link_dense,
     navigation_word,
+)
+
+ROLE_RULES: tuple[RoleRule, ...] = (
+    *CHROME_RULES,
     repeated_in_batch,
+    caption,
     foreign_language,
     title_or_heading,
     body,

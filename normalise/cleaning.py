@@ -1,6 +1,7 @@
 """The cleaning stage: blocks in, kept blocks and audit events out.
 
-    split lines → edit rules → re-join cut paragraphs → role rules → caption credits
+    split lines → line edits → re-join cut paragraphs → paragraph edits → role rules
+    → caption credits → re-join paragraphs cut by a dropped block → paragraph edits
 
 Every change is an :class:`AuditEvent`; every non-blank input line ends up in
 a kept block or in a ``drop`` event (conservation, checked by the tests).
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .block_rules import EDIT_RULES, ROLE_RULES, BlockContext, remove_credit
+from .block_rules import LINE_EDIT_RULES, PARAGRAPH_EDIT_RULES, ROLE_RULES, BlockContext, EditRule, remove_credit
 from .blocks import Join, join_split_paragraphs, split_blocks
 from .lexicon_language import guess_language
 from .reading import normalise_newlines
@@ -96,11 +97,8 @@ def clean_document(
     def event(span: tuple[int, int], rule: str, action: Action, before: str, after: str, detail: str = "") -> None:
         events.append(AuditEvent(doc_id, span, STAGE, rule, action, before, after, detail))
 
-    blocks = split_blocks(source)
-    for block in blocks:
-        if len(block.text) <= config.repeat_max_chars:
-            block.features["line_key"] = line_key(block.text)
-        for rule in EDIT_RULES:
+    def apply(rules: tuple[EditRule, ...], block: Block) -> None:
+        for rule in rules:
             edit = rule(block)
             if edit is not None:
                 event(block.span, rule.__name__, Action.EDIT, block.text, edit.text, edit.detail)
@@ -113,9 +111,15 @@ def clean_document(
             if isinstance(item, Join):
                 event(item.joined.span, "join_split_paragraphs", Action.JOIN, f"{item.first.text}\n{item.second.text}", item.joined.text)
             else:
+                apply(PARAGRAPH_EDIT_RULES, item)
                 result.append(item)
         return result
 
+    blocks = split_blocks(source)
+    for block in blocks:
+        if len(block.text) <= config.repeat_max_chars:
+            block.features["line_key"] = line_key(block.text)
+        apply(LINE_EDIT_RULES, block)
     joined = join(blocks, structural=True)
 
     title_seen = False

@@ -37,7 +37,19 @@ class MarkdownLine:
 
 
 def reduce_markdown(line: str) -> MarkdownLine:
-    """Parse one line as Markdown and return its visible text."""
+    """Parse one line as Markdown and return its visible text.
+
+    Resolving a backslash escape or an entity can uncover new markup
+    (``\\*mot\\*`` becomes ``*mot*``), which a second cleaning pass would then
+    strip: such a line is left as written, so cleaning stays idempotent.
+    """
+    result = _reduce(line)
+    if result.text != line and _reduce(result.text).text != result.text:
+        return MarkdownLine(text=line, constructs=(), heading_level=0, link_chars=0, image_count=0)
+    return result
+
+
+def _reduce(line: str) -> MarkdownLine:
     constructs: list[str] = []
     heading_level = 0
     parts: list[str] = []
