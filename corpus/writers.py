@@ -28,11 +28,19 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise CorpusError(f"cannot write {path}: {exc.strerror or exc}") from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise
+
+
+def _discard(tmp: Path) -> None:
+    # Best effort: when the folder itself is the problem, there is nothing to remove.
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def write_text(path: Path, text: str) -> None:
