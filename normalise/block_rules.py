@@ -17,7 +17,7 @@ literal string from a particular site.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from . import patterns as p
@@ -259,9 +259,25 @@ def caption(block: Block, ctx: BlockContext) -> Verdict | None:
 
 
 def breadcrumb(block: Block, ctx: BlockContext) -> Verdict | None:
-    parts = p.BREADCRUMB_SEPARATOR.split(block.text)
-    if len(parts) >= 3 and all(len(part.split()) <= 5 for part in parts) and not _ends_sentence(block):
+    """Short items between separators: a path (``Infos / Europe / …``) or a
+    metadata bar (``Le Monde | 04.05.2015 à 13h36 • Par …``)."""
+    parts = [part for part in p.BREADCRUMB_SEPARATOR.split(block.text) if part.strip()]
+    if len(parts) < 2 or _ends_sentence(block) or any(len(part.split()) > 8 for part in parts):
+        return None
+    if len(parts) >= 3:
         return Verdict(Role.NAVIGATION, False, "breadcrumb")
+    if any(p.DATE.search(part) or p.BYLINE_LABEL.match(part) for part in parts):
+        return Verdict(Role.DATELINE, False, "metadata_bar")
+    return None
+
+
+def code_list(block: Block, ctx: BlockContext) -> Verdict | None:
+    """Language selectors (``Other languages: EN DE NL``) and letter indexes (``A B C … Z``)."""
+    words = _words(block)
+    if len(words) <= 12 and p.TRAILING_CODES.search(block.text):
+        return Verdict(Role.NAVIGATION, False, "code_list")
+    if len(words) >= 8 and sum(len(w) <= 2 for w in words) >= 0.7 * len(words):
+        return Verdict(Role.NAVIGATION, False, "code_list")
     return None
 
 
@@ -308,6 +324,41 @@ def body(block: Block, ctx: BlockContext) -> Verdict:
     return Verdict(Role.BODY, True, "body")
 
 
+# Longest run of consecutive short lines (titles, headings, captions without a
+# full stop) that may lead into content; menus are longer runs.
+MAX_SHORT_RUN = 3
+
+
+def is_short_line(block: Block) -> bool:
+    """A line that is not a sentence of prose: no final punctuation, or under four words."""
+    words = len(_words(block))
+    return words < 4 or (words <= _TITLE_WORDS and not _ends_sentence(block))
+
+
+def unanchored_short_lines(kept: Sequence[Block]) -> Iterator[tuple[Block, Verdict]]:
+    """Short kept lines that do not lead into content, with the verdict that drops them.
+
+    Titles and headings come in runs of one to three right before the prose
+    they announce; menu entries come in long runs, and the last lines of a
+    page (``Suivez-nous``, ``Newsletters``) lead nowhere. Judged on the kept
+    blocks by their text alone, so a second cleaning pass sees the same runs.
+    A document without any prose keeps its short lines: there is nothing to
+    anchor them to, and nothing to tell a menu from a list of titles.
+    """
+    if all(is_short_line(b) for b in kept):
+        return
+    run: list[Block] = []
+    for block in [*kept, None]:
+        if block is not None and is_short_line(block):
+            run.append(block)
+            continue
+        if len(run) > MAX_SHORT_RUN:
+            yield from ((b, Verdict(Role.NAVIGATION, False, "menu_run")) for b in run)
+        elif run and block is None:
+            yield from ((b, Verdict(Role.NAVIGATION, False, "trailing_short_lines")) for b in run)
+        run = []
+
+
 def _shape_role(block: Block) -> Role:
     return Role.BODY if _ends_sentence(block) or len(_words(block)) > _HEADING_WORDS else Role.HEADING
 
@@ -332,6 +383,7 @@ CHROME_RULES: tuple[RoleRule, ...] = (
     media_contact,
     photo_credit,
     breadcrumb,
+    code_list,
     link_dense,
     navigation_word,
 )

@@ -1,7 +1,7 @@
 """The cleaning stage: blocks in, kept blocks and audit events out.
 
     split lines → line edits → re-join cut paragraphs → paragraph edits → role rules
-    → caption credits → re-join paragraphs cut by a dropped block → paragraph edits
+    → caption credits → short-line runs → re-join paragraphs cut by a dropped block
 
 Every change is an :class:`AuditEvent`; every non-blank input line ends up in
 a kept block or in a ``drop`` event (conservation, checked by the tests).
@@ -15,7 +15,15 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .block_rules import LINE_EDIT_RULES, PARAGRAPH_EDIT_RULES, ROLE_RULES, BlockContext, EditRule, remove_credit
+from .block_rules import (
+    LINE_EDIT_RULES,
+    PARAGRAPH_EDIT_RULES,
+    ROLE_RULES,
+    BlockContext,
+    EditRule,
+    remove_credit,
+    unanchored_short_lines,
+)
 from .blocks import Join, join_split_paragraphs, split_blocks
 from .lexicon_language import guess_language
 from .reading import normalise_newlines
@@ -147,6 +155,10 @@ def clean_document(
                 event(block.span, "strip_caption_credit", Action.EDIT, block.text, uncredited)
                 block.text = uncredited
                 block.rules.append("strip_caption_credit")
+
+    for block, verdict in list(unanchored_short_lines([b for b in joined if b.verdict is not None and b.verdict.keep])):
+        block.verdict = verdict
+        event(block.span, verdict.reason, Action.DROP, source[block.span[0]:block.span[1]], "", _describe(verdict))
 
     dropped = [b for b in joined if b.verdict is not None and not b.verdict.keep]
     kept = join([b for b in joined if b.verdict is not None and b.verdict.keep], structural=False)

@@ -92,6 +92,8 @@ LEGAL_CUES: dict[str, tuple[tuple[str, int], ...]] = {
         (r"politique de confidentialité", 2),
         (r"conditions (?:générales )?d'utilisation", 2),
         (r"(?:utilise|utilisons) des cookies", 2),
+        (r"utilisation (?:de|des) cookies", 2),
+        (r"en poursuivant votre navigation", 2),
         (r"droits? d'auteur", 1),
         (r"utilisation équitable", 1),
         (r"à but non lucratif", 1),

@@ -18,6 +18,9 @@ from markdown_it.token import Token
 _PARSER = MarkdownIt("zero").enable(
     ["heading", "list", "emphasis", "link", "image", "autolink", "backticks", "entity", "escape", "html_inline"]
 )
+# The parser refuses ``javascript:`` and ``data:`` links to protect rendered HTML;
+# only their text is kept here, so every link target is acceptable.
+_PARSER.validateLink = lambda url: True
 
 # Emphasis runs the parser could not pair (html2text writes ``d****'Etat``
 # when bold spans touch) are markup, not text.

@@ -12,8 +12,9 @@ from . import cues
 
 
 def _alternation(fragments: Iterable[str]) -> str:
-    # Longest first, so "articles par" is tried before "par".
-    return "|".join(sorted(set(fragments), key=len, reverse=True))
+    # Longest first, so "articles par" is tried before "par"; a typewriter
+    # apostrophe in a table also matches the typographic one.
+    return "|".join(f.replace("'", "['’]") for f in sorted(set(fragments), key=len, reverse=True))
 
 
 def _all_languages(table: dict[str, tuple[str, ...]]) -> str:
@@ -43,8 +44,9 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 PHONE = re.compile(r"(?:\+\d{1,3}[\s.]?)?(?:\(?\d{1,4}\)?[\s.-]?){3,}\d{2,}")
 
-# Breadcrumbs: short items joined by a path separator (``Infos / A La Une / Europe``).
-BREADCRUMB_SEPARATOR = re.compile(r"\s+(?:/|>|»|›|\||·|::)\s+")
+# Breadcrumbs and metadata bars: short items joined by a separator
+# (``Infos / A La Une / Europe``, ``Le Monde | 04.05.2015 à 13h36 • Par …``).
+BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:\s/\s|\s>\s|»|›|\||·|•|▪|::)\s*")
 
 # Dates: ``20 avril 2023``, ``avril 2023``, ``March 08, 2019``, ``20/04/2023``, ``2023-08(-16)``.
 DATE = re.compile(
@@ -85,6 +87,9 @@ CREDIT_ONLY = re.compile(
     r"|^©\s*.{1,60}$",
     re.IGNORECASE,
 )
+
+# Two or more two-letter codes closing a line: a language selector.
+TRAILING_CODES = re.compile(r"(?:^|[\s:|])(?:[A-Z]{2}[\s,|/]+){1,}[A-Z]{2}\s*$")
 
 # Sentence-final punctuation, allowing closing quotes and brackets after it.
 TERMINAL = re.compile(r"[.!?…:;]\s*[»\"”’')\]]*\s*$")
