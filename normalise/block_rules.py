@@ -17,6 +17,7 @@ literal string from a particular site.
 from __future__ import annotations
 
 import re
+from statistics import median
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -325,8 +326,10 @@ def body(block: Block, ctx: BlockContext) -> Verdict:
 
 
 # Longest run of consecutive short lines (titles, headings, captions without a
-# full stop) that may lead into content; menus are longer runs.
+# full stop) that may lead into content; menus are longer runs of terse entries.
+# Runs whose typical line is longer are lists of content (bulleted points).
 MAX_SHORT_RUN = 3
+_TERSE_WORDS = 6
 
 
 def is_short_line(block: Block) -> bool:
@@ -339,8 +342,8 @@ def unanchored_short_lines(kept: Sequence[Block]) -> Iterator[tuple[Block, Verdi
     """Short kept lines that do not lead into content, with the verdict that drops them.
 
     Titles and headings come in runs of one to three right before the prose
-    they announce; menu entries come in long runs, and the last lines of a
-    page (``Suivez-nous``, ``Newsletters``) lead nowhere. Judged on the kept
+    they announce; menu entries come in long runs of a few words each, and the
+    last lines of a page (``Suivez-nous``, ``Newsletters``) lead nowhere. Judged on the kept
     blocks by their text alone, so a second cleaning pass sees the same runs.
     A document without any prose keeps its short lines: there is nothing to
     anchor them to, and nothing to tell a menu from a list of titles.
@@ -352,9 +355,10 @@ def unanchored_short_lines(kept: Sequence[Block]) -> Iterator[tuple[Block, Verdi
         if block is not None and is_short_line(block):
             run.append(block)
             continue
-        if len(run) > MAX_SHORT_RUN:
+        terse = bool(run) and median(len(_words(b)) for b in run) <= _TERSE_WORDS
+        if terse and len(run) > MAX_SHORT_RUN:
             yield from ((b, Verdict(Role.NAVIGATION, False, "menu_run")) for b in run)
-        elif run and block is None:
+        elif terse and block is None:
             yield from ((b, Verdict(Role.NAVIGATION, False, "trailing_short_lines")) for b in run)
         run = []
 

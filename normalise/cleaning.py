@@ -113,11 +113,14 @@ def clean_document(
                 block.text = edit.text
                 block.rules.append(rule.__name__)
 
+    consumed: set[int] = set()  # ids of blocks merged into a later one
+
     def join(candidates: list[Block], structural: bool) -> list[Block]:
         result: list[Block] = []
         for item in join_split_paragraphs(candidates, structural):
             if isinstance(item, Join):
                 event(item.joined.span, "join_split_paragraphs", Action.JOIN, f"{item.first.text}\n{item.second.text}", item.joined.text)
+                consumed.update((id(item.first), id(item.second)))
             else:
                 apply(PARAGRAPH_EDIT_RULES, item)
                 result.append(item)
@@ -130,40 +133,57 @@ def clean_document(
         apply(LINE_EDIT_RULES, block)
     joined = join(blocks, structural=True)
 
-    title_seen = False
-    for index, block in enumerate(joined):
-        ctx = BlockContext(
-            blocks=joined,
-            index=index,
-            source_lang=config.source_lang,
-            language_candidates=config.language_candidates,
-            min_language_margin=config.min_language_margin,
-            language=guess_language(block.text, config.language_candidates, config.min_language_margin),
-            repeated_lines=repeated,
-            title_seen=title_seen,
-        )
-        block.features["lang"] = ctx.language.lang
-        block.verdict = _classify(block, ctx)
-        if not block.verdict.keep:
-            original = source[block.span[0]:block.span[1]]
-            event(block.span, block.verdict.reason, Action.DROP, original, "", _describe(block.verdict))
-            continue
-        title_seen = True
-        if block.verdict.role is Role.CAPTION:
-            uncredited = remove_credit(block.text)
-            if uncredited != block.text:
-                event(block.span, "strip_caption_credit", Action.EDIT, block.text, uncredited)
-                block.text = uncredited
-                block.rules.append("strip_caption_credit")
+    def classify(blocks: list[Block], judge: list[Block]) -> list[Block]:
+        """Give each block of ``judge`` a verdict in the context of ``blocks``; return the kept ones."""
+        to_judge = {id(b) for b in judge}
+        title_seen = False
+        for index, block in enumerate(blocks):
+            if id(block) in to_judge:
+                ctx = BlockContext(
+                    blocks=blocks,
+                    index=index,
+                    source_lang=config.source_lang,
+                    language_candidates=config.language_candidates,
+                    min_language_margin=config.min_language_margin,
+                    language=guess_language(block.text, config.language_candidates, config.min_language_margin),
+                    repeated_lines=repeated,
+                    title_seen=title_seen,
+                )
+                block.features["lang"] = ctx.language.lang
+                block.verdict = _classify(block, ctx)
+                if not block.verdict.keep:
+                    drop(block, block.verdict)
+                    continue
+                if block.verdict.role is Role.CAPTION:
+                    uncredited = remove_credit(block.text)
+                    if uncredited != block.text:
+                        event(block.span, "strip_caption_credit", Action.EDIT, block.text, uncredited)
+                        block.text = uncredited
+                        block.rules.append("strip_caption_credit")
+            title_seen = title_seen or bool(block.verdict and block.verdict.keep)
+        return [b for b in blocks if b.verdict is not None and b.verdict.keep]
 
-    for block, verdict in list(unanchored_short_lines([b for b in joined if b.verdict is not None and b.verdict.keep])):
+    def drop(block: Block, verdict: Verdict) -> None:
         block.verdict = verdict
         event(block.span, verdict.reason, Action.DROP, source[block.span[0]:block.span[1]], "", _describe(verdict))
 
-    dropped = [b for b in joined if b.verdict is not None and not b.verdict.keep]
-    kept = join([b for b in joined if b.verdict is not None and b.verdict.keep], structural=False)
+    result = list(joined)
+    kept = classify(joined, joined)
+    # Dropping blocks can leave a cut paragraph or a menu behind; judge the
+    # paragraphs the output will hold until they no longer change.
+    while True:
+        for block, verdict in list(unanchored_short_lines(kept)):
+            drop(block, verdict)
+        kept = [b for b in kept if b.verdict is not None and b.verdict.keep]
+        rejoined = join(kept, structural=False)
+        merged = [b for b in rejoined if all(b is not k for k in kept)]
+        if not merged:
+            break
+        result = [b for b in result if id(b) not in consumed] + merged
+        kept = classify(rejoined, merged)
+
     events.sort(key=lambda e: e.span[0])
-    return CleanedDocument(document, sorted(dropped + kept, key=lambda b: b.span[0]), events)
+    return CleanedDocument(document, sorted(result, key=lambda b: b.span[0]), events)
 
 
 def _classify(block: Block, ctx: BlockContext) -> Verdict:
