@@ -213,6 +213,23 @@ def legal_notice(block: Block, ctx: BlockContext) -> Verdict | None:
     return None
 
 
+def subscription_prompt(block: Block, ctx: BlockContext) -> Verdict | None:
+    """Newsletter sign-ups, paywall counters and subscription offers."""
+    if len(_words(block)) > 40:
+        return None
+    weight = sum(w for pattern, w in p.PROMO if pattern.search(block.text))
+    if weight >= 2:
+        return Verdict(Role.SHARE, False, "subscription_prompt", min(1.0, weight / 3))
+    return None
+
+
+def form_field(block: Block, ctx: BlockContext) -> Verdict | None:
+    """A form label with its required-field star (``Votre adresse e-mail : *``)."""
+    if len(_words(block)) <= 6 and p.FORM_FIELD.search(block.text):
+        return Verdict(Role.NAVIGATION, False, "form_field")
+    return None
+
+
 def media_contact(block: Block, ctx: BlockContext) -> Verdict | None:
     if len(_words(block)) > 60 or not p.CONTACT_LABEL.search(block.text):
         return None
@@ -262,13 +279,14 @@ def caption(block: Block, ctx: BlockContext) -> Verdict | None:
 def breadcrumb(block: Block, ctx: BlockContext) -> Verdict | None:
     """Short items between separators: a path (``Infos / Europe / …``) or a
     metadata bar (``Le Monde | 04.05.2015 à 13h36 • Par …``)."""
-    parts = [part for part in p.BREADCRUMB_SEPARATOR.split(block.text) if part.strip()]
+    separator = p.BREADCRUMB_SEPARATOR_NO_GUILLEMET if "«" in block.text else p.BREADCRUMB_SEPARATOR
+    parts = [part for part in separator.split(block.text) if part.strip()]
     if len(parts) < 2 or _ends_sentence(block) or any(len(part.split()) > 8 for part in parts):
         return None
-    if len(parts) >= 3:
-        return Verdict(Role.NAVIGATION, False, "breadcrumb")
     if any(p.DATE.search(part) or p.BYLINE_LABEL.match(part) for part in parts):
         return Verdict(Role.DATELINE, False, "metadata_bar")
+    if len(parts) >= 3:
+        return Verdict(Role.NAVIGATION, False, "breadcrumb")
     return None
 
 
@@ -384,6 +402,8 @@ CHROME_RULES: tuple[RoleRule, ...] = (
     taxonomy_label,
     dateline,
     legal_notice,
+    form_field,
+    subscription_prompt,
     media_contact,
     photo_credit,
     breadcrumb,

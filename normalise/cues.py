@@ -35,10 +35,23 @@ RELATED_CUES: dict[str, tuple[str, ...]] = {
     "fr": (
         r"en savoir plus", r"lire aussi", r"à lire aussi", r"a lire aussi", r"à lire", r"lire la suite",
         r"voir aussi", r"à voir aussi", r"sur le même sujet", r"articles? (?:liés|similaires|connexes)",
-        r"pour aller plus loin", r"à découvrir", r"dans la même rubrique", r"plus d'articles",
+        r"pour aller plus loin", r"pour approfondir", r"à découvrir", r"dans la même rubrique", r"plus d'articles",
     ),
     "en": (r"read more", r"related(?: articles?| stories| links)?", r"see also", r"more on this", r"recommended"),
     "es": (r"lee también", r"leer más", r"más información", r"te puede interesar", r"noticias relacionadas"),
+}
+
+# --- Subscription, paywall and newsletter prompts: (cue, weight), 2 or more is a prompt.
+# Weight 1 cues also appear in news about newspapers and newsletters.
+PROMO_CUES: dict[str, tuple[tuple[str, int], ...]] = {
+    "fr": (
+        (r"abonnez-vous", 2), (r"inscrivez-vous", 2), (r"déjà abonné(?:e)?", 2), (r"articles? gratuits?", 2),
+        (r"en illimité", 2), (r"votre adresse (?:e-?mail|de messagerie|électronique|courriel)", 2),
+        (r"dans votre boîte (?:mail|aux lettres|de réception)", 2), (r"recevez nos", 2), (r"profitez (?:de|du)", 1),
+        (r"newsletters?", 1), (r"lettres? d'information", 1), (r"abonnements?", 1), (r"s'inscrire", 1),
+    ),
+    "en": ((r"subscribe (?:now|today|to)", 2), (r"sign up for", 2), (r"free articles?", 2), (r"newsletters?", 1)),
+    "es": ((r"suscríbete", 2), (r"suscribirse", 2), (r"boletín", 1)),
 }
 
 # --- Source lines: the labels that introduce where an article was taken from.

@@ -36,9 +36,17 @@ TAXONOMY = re.compile(rf"^(?:{_all_languages(cues.TAXONOMY_LABELS)})\s*:", re.IG
 NAVIGATION_WORD = re.compile(rf"^(?:{_all_languages(cues.NAVIGATION_WORDS)})$", re.IGNORECASE)
 CONTACT_LABEL = re.compile(rf"(?:^|\b)(?:{_all_languages(cues.CONTACT_CUES)})\s*:|^(?:{_all_languages(cues.CONTACT_CUES)})\b", re.IGNORECASE)
 
-LEGAL: tuple[tuple[re.Pattern[str], int], ...] = tuple(
-    (re.compile(rf"\b{cue}\b", re.IGNORECASE), weight) for table in cues.LEGAL_CUES.values() for cue, weight in table
-)
+def _weighted(table: dict[str, tuple[tuple[str, int], ...]]) -> tuple[tuple[re.Pattern[str], int], ...]:
+    # A cue listed for two languages ("newsletter") is one piece of evidence, not two.
+    weights: dict[str, int] = {}
+    for entries in table.values():
+        for cue, weight in entries:
+            weights[cue] = max(weight, weights.get(cue, 0))
+    return tuple((re.compile(rf"\b(?:{_alternation([cue])})\b", re.IGNORECASE), w) for cue, w in weights.items())
+
+
+LEGAL = _weighted(cues.LEGAL_CUES)
+PROMO = _weighted(cues.PROMO_CUES)
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -47,6 +55,11 @@ PHONE = re.compile(r"(?:\+\d{1,3}[\s.]?)?(?:\(?\d{1,4}\)?[\s.-]?){3,}\d{2,}")
 # Breadcrumbs and metadata bars: short items joined by a separator
 # (``Infos / A La Une / Europe``, ``Le Monde | 04.05.2015 à 13h36 • Par …``).
 BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:\s/\s|\s>\s|»|›|\||·|•|▪|::)\s*")
+# The same without ``»``, for lines where it closes a French quotation.
+BREADCRUMB_SEPARATOR_NO_GUILLEMET = re.compile(r"\s*(?:\s/\s|\s>\s|›|\||·|•|▪|::)\s*")
+
+# A form label with its required-field star: ``Votre nom : *``.
+FORM_FIELD = re.compile(r"\*\s*$")
 
 # Dates: ``20 avril 2023``, ``avril 2023``, ``March 08, 2019``, ``20/04/2023``, ``2023-08(-16)``.
 DATE = re.compile(

@@ -47,8 +47,14 @@ def reason_of(line: str, before: str = BODY, after: str = BODY2) -> str:
         ("Accueil", "navigation_word"),
         ("![](https://exemple.fr/img.jpg)", "image_markup"),
         ("[Politique](/politique) [Économie](/eco) [Sport](/sport)", "link_dense"),
-        ("Subscribe to our newsletter for the latest updates from our team", "foreign_language"),
-        ("Suscríbete a nuestro boletín y recibe las noticias más importantes del día", "foreign_language"),
+        ("Click here to find out more about our team and the way we work", "foreign_language"),
+        ("Inscrivez-vous à notre newsletter pour recevoir l'essentiel de l'actualité", "subscription_prompt"),
+        ("Vous avez lu 3 des 5 articles gratuits ce mois-ci.", "subscription_prompt"),
+        ("Votre adresse e-mail : *", "form_field"),
+        ("Other languages: EN DE NL", "code_list"),
+        ("Le Figaro | 12.03.2021 à 09h15 | Par Anne Roux", "metadata_bar"),
+        ("Suscríbete a nuestro boletín y recibe las noticias más importantes del día", "subscription_prompt"),
+        ("Si conoces alguna historia que deberíamos contar, escríbenos a través de nuestras redes", "foreign_language"),
     ],
 )
 def test_chrome_is_dropped_with_a_stable_reason(line: str, reason: str) -> None:
@@ -64,6 +70,8 @@ def test_chrome_is_dropped_with_a_stable_reason(line: str, reason: str) -> None:
         "La loi sur le droit d'auteur protège aussi les photographes, a rappelé la ministre.",
         "Donald Trump et Joe Biden se sont affrontés sur la politique étrangère lors du débat.",
         "Pour tout renseignement, les électeurs peuvent se rendre dans leur mairie dès lundi.",
+        "Le journal a lancé sa newsletter en 2019, a rappelé la directrice de la rédaction.",
+        "Il répète que « le pays » ne cédera pas, puis ajoute « jamais » devant les caméras.",
     ],
 )
 def test_body_prose_that_looks_like_chrome_is_kept(line: str) -> None:
