@@ -168,6 +168,8 @@ def main(argv: Iterable[str] | None = None) -> None:
         "passerelle, no batch repetition": passerelle(replace(CleanConfig(), repeat_min_docs=0)),
         "passerelle": passerelle(CleanConfig()),
     }
+    keep_everything([p[0] for p in corpora["readability fr (3 pages)"]])
+    passerelle(CleanConfig())([p[0] for p in corpora["readability fr (3 pages)"]])  # loads the word lists once, outside the timings
     rows = []
     for system, cleaner in systems.items():
         t0 = time.perf_counter()
@@ -196,6 +198,8 @@ def main(argv: Iterable[str] | None = None) -> None:
         "Gold main text from `../shared/eval/boilerplate-fr/`; pages turned into scraped text with html2text,",
         "cleaned as one batch per corpus; line-level scores as described in the script's docstring.",
         "Targets: F1 ≥ 0.95 on the press releases; every must-drop snippet gone with ≥ 95 % of must-keep kept.",
+        "The anchor's recall is the ceiling of this metric: gold lines that html2text's layout never reproduces",
+        "cannot be found by any cleaner, so on the press releases F1 cannot exceed 2R/(1+R) of that row.",
         "",
         *table,
         "",

@@ -145,16 +145,23 @@ def share_prompt(block: Block, ctx: BlockContext) -> Verdict | None:
     return None
 
 
-def related_link(block: Block, ctx: BlockContext) -> Verdict | None:
-    if len(_words(block)) <= 40 and p.RELATED.match(block.text):
-        return Verdict(Role.RELATED, False, "related_link")
+def _opens_with(block: Block, cue: re.Pattern[str], max_words: int, role: Role, reason: str) -> Verdict | None:
+    """A line of at most ``max_words`` that opens with ``cue``."""
+    if len(_words(block)) <= max_words and cue.match(block.text):
+        return Verdict(role, False, reason)
     return None
+
+
+def _cue_weight(text: str, cues: tuple[tuple[re.Pattern[str], int], ...]) -> int:
+    return sum(weight for pattern, weight in cues if pattern.search(text))
+
+
+def related_link(block: Block, ctx: BlockContext) -> Verdict | None:
+    return _opens_with(block, p.RELATED, 40, Role.RELATED, "related_link")
 
 
 def source_line(block: Block, ctx: BlockContext) -> Verdict | None:
-    if len(_words(block)) <= 25 and p.SOURCE_LINE.match(block.text):
-        return Verdict(Role.CREDIT, False, "source_line")
-    return None
+    return _opens_with(block, p.SOURCE_LINE, 25, Role.CREDIT, "source_line")
 
 
 def _is_name(tokens: list[str]) -> bool:
@@ -190,9 +197,7 @@ def author_signature(block: Block, ctx: BlockContext) -> Verdict | None:
 
 
 def taxonomy_label(block: Block, ctx: BlockContext) -> Verdict | None:
-    if len(_words(block)) <= 30 and p.TAXONOMY.match(block.text):
-        return Verdict(Role.NAVIGATION, False, "taxonomy_label")
-    return None
+    return _opens_with(block, p.TAXONOMY, 30, Role.NAVIGATION, "taxonomy_label")
 
 
 def dateline(block: Block, ctx: BlockContext) -> Verdict | None:
@@ -207,7 +212,7 @@ def dateline(block: Block, ctx: BlockContext) -> Verdict | None:
 
 
 def legal_notice(block: Block, ctx: BlockContext) -> Verdict | None:
-    weight = sum(w for pattern, w in p.LEGAL if pattern.search(block.text))
+    weight = _cue_weight(block.text, p.LEGAL)
     if weight >= 2:
         return Verdict(Role.LEGAL, False, "legal_notice", min(1.0, weight / 3))
     return None
@@ -217,7 +222,7 @@ def subscription_prompt(block: Block, ctx: BlockContext) -> Verdict | None:
     """Newsletter sign-ups, paywall counters and subscription offers."""
     if len(_words(block)) > 40:
         return None
-    weight = sum(w for pattern, w in p.PROMO if pattern.search(block.text))
+    weight = _cue_weight(block.text, p.PROMO)
     if weight >= 2:
         return Verdict(Role.SHARE, False, "subscription_prompt", min(1.0, weight / 3))
     return None
