@@ -126,6 +126,13 @@ def clean_document(
                 result.append(item)
         return result
 
+    decoding = document.decoding
+    if decoding.encoding not in ("utf-8", "str") or decoding.bom or decoding.newlines not in ("lf", "none"):
+        events.append(AuditEvent(
+            doc_id, (0, len(source)), "read", "decode", Action.FLAG, "", "",
+            f"encoding={decoding.encoding} bom={decoding.bom} newlines={decoding.newlines} confidence={decoding.confidence:g}",
+        ))
+
     blocks = split_blocks(source)
     for block in blocks:
         if len(block.text) <= config.repeat_max_chars:

@@ -64,6 +64,10 @@ def test_bad_input_in_a_batch_is_named_and_the_rest_is_cleaned(tmp_path: Path) -
     assert set(cleaned) == {"empty.fr.txt", "latin1.fr.txt", "utf16.fr.txt"}
     assert cleaned["latin1.fr.txt"] == cleaned["utf16.fr.txt"] != ""
     assert "école élémentaire" in cleaned["latin1.fr.txt"]
+    flags = [json.loads(line) for line in (out / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    decodes = {e["doc"]: e["detail"] for e in flags if e["rule"] == "decode"}
+    assert decodes["utf16"].startswith("encoding=utf-16-le bom=True")
+    assert decodes["latin1"].split()[0] in {"encoding=cp1252", "encoding=latin_1", "encoding=iso8859_15"}
 
 
 def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
