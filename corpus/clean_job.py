@@ -7,7 +7,6 @@ that recur across documents (site chrome); it keeps only line hashes.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +48,6 @@ class InputOutcome:
 @dataclass
 class CleanSummary:
     outcomes: list[InputOutcome] = field(default_factory=list)
-    rule_counts: Counter[str] = field(default_factory=Counter)
 
     @property
     def failed(self) -> list[InputOutcome]:
@@ -68,7 +66,6 @@ class CleanSummary:
                 kept,
                 len(result.blocks) - kept,
             )
-            self.rule_counts.update(e.rule for e in result.events)
         self.outcomes.append(outcome)
         return outcome
 

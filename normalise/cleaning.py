@@ -183,7 +183,8 @@ def clean_document(
             drop(block, verdict)
         kept = [b for b in kept if b.verdict is not None and b.verdict.keep]
         rejoined = join(kept, structural=False)
-        merged = [b for b in rejoined if all(b is not k for k in kept)]
+        kept_ids = {id(b) for b in kept}
+        merged = [b for b in rejoined if id(b) not in kept_ids]
         if not merged:
             break
         result = [b for b in result if id(b) not in consumed] + merged
