@@ -19,7 +19,8 @@ from normalise import CleanConfig, CleanedDocument, NormaliseError
 from .clean_job import CleanSummary, InputFailure, clean_inputs, write_clean_outputs
 from .errors import CorpusError
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+# Usage errors exit with 2 through click itself.
+EXIT_OK, EXIT_SOME_FAILED = 0, 1
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -52,12 +52,3 @@ def json_line(record: dict[str, Any]) -> str:
     """One JSON object on one line; non-ASCII kept readable, key order as given."""
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
-
-def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
-    """Stream ``records`` to ``path`` as JSON Lines; returns how many were written."""
-    count = 0
-    with atomic_writer(path) as handle:
-        for record in records:
-            handle.write(json_line(record))
-            count += 1
-    return count

@@ -17,13 +17,13 @@ literal string from a particular site.
 from __future__ import annotations
 
 import re
-from statistics import median
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from statistics import median
 
 from . import patterns as p
 from .lexicon_language import LanguageGuess, guess_language, needed_margin, stop_word_density, words_of
-from .markdown import reduce_markdown
+from .markdown import MarkdownLine, reduce_markdown
 from .records import Block, Role, Verdict
 
 
@@ -46,17 +46,21 @@ def strip_markdown(block: Block) -> Edit | None:
         list_item=any(c.startswith("list_") for c in md.constructs),
         emphasised_line="emphasis" in md.constructs and block.text[:1] in "*_" and block.text[-1:] in "*_",
     )
-    if md.text == block.text:
-        return None
-    return Edit(md.text, ",".join(md.constructs) or "escape")
+    return _markdown_edit(block, md)
 
 
 def strip_markdown_across_lines(block: Block) -> Edit | None:
     """Markup opened on one line and closed on the next (``*une phrase`` / ``coupée*``)."""
     if "join_split_paragraphs" not in block.rules:
         return None
-    md = reduce_markdown(block.text)
-    return Edit(md.text, ",".join(md.constructs) or "escape") if md.text != block.text else None
+    return _markdown_edit(block, reduce_markdown(block.text))
+
+
+def _markdown_edit(block: Block, md: MarkdownLine) -> Edit | None:
+    if md.text == block.text:
+        return None
+    # Entities and backslash escapes change the text without a construct of their own.
+    return Edit(md.text, ",".join(md.constructs) or "escape")
 
 
 def strip_source_prefix(block: Block) -> Edit | None:
@@ -270,11 +274,9 @@ def caption(block: Block, ctx: BlockContext) -> Verdict | None:
         return Verdict(Role.CREDIT, False, "photo_credit")
     # What is left once the credit is gone must pass the chrome rules too:
     # ``Accueil ©AFP`` under an image is a menu entry, not a caption.
-    probe = Block(block.span, uncredited, block.blank_before)
-    for rule in CHROME_RULES:
-        verdict = rule(probe, ctx)
-        if verdict is not None:
-            return verdict
+    verdict = first_verdict(CHROME_RULES, Block(block.span, uncredited, block.blank_before), ctx)
+    if verdict is not None:
+        return verdict
     guess = ctx.language if not credited else guess_language(uncredited, ctx.language_candidates)
     if ctx.is_foreign(guess):
         return Verdict(Role.CAPTION, False, "foreign_caption", _lead_score(guess, ctx))
@@ -393,6 +395,15 @@ def _shape_role(block: Block) -> Role:
 def _lead_score(guess: LanguageGuess, ctx: BlockContext) -> float:
     # A lead of 2 Zipf points per word is as sure as this evidence gets.
     return round(min(1.0, guess.lead_over(ctx.source_lang) / 2), 3)
+
+
+def first_verdict(rules: Sequence[RoleRule], block: Block, ctx: BlockContext) -> Verdict | None:
+    """The verdict of the first rule in ``rules`` that answers for ``block``."""
+    for rule in rules:
+        verdict = rule(block, ctx)
+        if verdict is not None:
+            return verdict
+    return None
 
 
 # Rules that recognise site chrome from the block alone, whatever surrounds it.

@@ -21,6 +21,7 @@ from .block_rules import (
     ROLE_RULES,
     BlockContext,
     EditRule,
+    first_verdict,
     remove_credit,
     unanchored_short_lines,
 )
@@ -195,11 +196,10 @@ def clean_document(
 
 
 def _classify(block: Block, ctx: BlockContext) -> Verdict:
-    for rule in ROLE_RULES:
-        verdict = rule(block, ctx)
-        if verdict is not None:
-            return verdict
-    raise AssertionError("ROLE_RULES ends with a rule that always answers")
+    verdict = first_verdict(ROLE_RULES, block, ctx)
+    if verdict is None:
+        raise AssertionError("ROLE_RULES ends with a rule that always answers")
+    return verdict
 
 
 def _describe(verdict: Verdict) -> str:

@@ -54,9 +54,10 @@ PHONE = re.compile(r"(?:\+\d{1,3}[\s.]?)?(?:\(?\d{1,4}\)?[\s.-]?){3,}\d{2,}")
 
 # Breadcrumbs and metadata bars: short items joined by a separator
 # (``Infos / A La Une / Europe``, ``Le Monde | 04.05.2015 à 13h36 • Par …``).
-BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:\s/\s|\s>\s|»|›|\||·|•|▪|::)\s*")
+_SEPARATORS = r"\s/\s|\s>\s|›|\||·|•|▪|::"
+BREADCRUMB_SEPARATOR = re.compile(rf"\s*(?:{_SEPARATORS}|»)\s*")
 # The same without ``»``, for lines where it closes a French quotation.
-BREADCRUMB_SEPARATOR_NO_GUILLEMET = re.compile(r"\s*(?:\s/\s|\s>\s|›|\||·|•|▪|::)\s*")
+BREADCRUMB_SEPARATOR_NO_GUILLEMET = re.compile(rf"\s*(?:{_SEPARATORS})\s*")
 
 # A form label with its required-field star: ``Votre nom : *``.
 FORM_FIELD = re.compile(r"\*\s*$")
