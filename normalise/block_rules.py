@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from statistics import median
 
 from . import patterns as p
@@ -97,9 +98,14 @@ class BlockContext:
     source_lang: str
     language_candidates: tuple[str, ...]
     min_language_margin: float
-    language: LanguageGuess
     repeated_lines: frozenset[str]
     title_seen: bool
+
+    @cached_property
+    def language(self) -> LanguageGuess:
+        """The block's language, worked out only if a rule asks (most chrome is decided before)."""
+        text = self.blocks[self.index].text
+        return guess_language(text, self.language_candidates, self.min_language_margin)
 
     def is_foreign(self, guess: LanguageGuess) -> bool:
         """True when another language explains the words clearly better than the source language."""

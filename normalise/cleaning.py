@@ -26,7 +26,6 @@ from .block_rules import (
     unanchored_short_lines,
 )
 from .blocks import Join, join_split_paragraphs, split_blocks
-from .lexicon_language import guess_language
 from .reading import normalise_newlines
 from .records import Action, AuditEvent, Block, Decoding, Document, Role, Verdict
 
@@ -153,11 +152,9 @@ def clean_document(
                     source_lang=config.source_lang,
                     language_candidates=config.language_candidates,
                     min_language_margin=config.min_language_margin,
-                    language=guess_language(block.text, config.language_candidates, config.min_language_margin),
                     repeated_lines=repeated,
                     title_seen=title_seen,
                 )
-                block.features["lang"] = ctx.language.lang
                 block.verdict = _classify(block, ctx)
                 if not block.verdict.keep:
                     drop(block, block.verdict)
