@@ -159,6 +159,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
     args = parser.parse_args(list(argv) if argv is not None else None)
+    if not (args.eval / "boilerplate-fr").is_dir():
+        parser.error(f"no evaluation data at {args.eval / 'boilerplate-fr'}; pass --eval PATH to the shared eval folder")
 
     started = time.perf_counter()
     corpora = load_pairs(args.eval)
