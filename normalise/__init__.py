@@ -8,6 +8,7 @@
 from .cleaning import CleanConfig, CleanedDocument, clean_document, clean_text, document_from_text, repeated_lines
 from .errors import InputError, NormaliseError
 from .reading import DocumentIds, InputRef, decode_bytes, iter_input_refs, read_document
+from .segmentation import sentence_spans, split_sentences
 from .records import Action, AuditEvent, Block, Decoding, Document, Role, Verdict
 
 __all__ = [
@@ -31,4 +32,6 @@ __all__ = [
     "iter_input_refs",
     "read_document",
     "repeated_lines",
+    "sentence_spans",
+    "split_sentences",
 ]
