@@ -9,6 +9,7 @@ from .cleaning import CleanConfig, CleanedDocument, clean_document, clean_text, 
 from .errors import InputError, NormaliseError
 from .reading import DocumentIds, InputRef, decode_bytes, iter_input_refs, read_document
 from .segmentation import sentence_spans, split_sentences
+from .language_id import DetectConfig, Detection, LanguageDetector
 from .records import Action, AuditEvent, Block, Decoding, Document, Role, Verdict
 
 __all__ = [
@@ -18,10 +19,13 @@ __all__ = [
     "CleanConfig",
     "CleanedDocument",
     "Decoding",
+    "DetectConfig",
+    "Detection",
     "Document",
     "DocumentIds",
     "InputError",
     "InputRef",
+    "LanguageDetector",
     "NormaliseError",
     "Role",
     "Verdict",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
@@ -21,7 +22,7 @@ UNDETERMINED = "und"
 _WORD = re.compile(r"[^\W\d_]+")
 
 # Words looked at per block: enough for a confident verdict, bounded cost on long paragraphs.
-_MAX_WORDS = 60
+MAX_WORDS = 60
 
 
 @dataclass(frozen=True)
@@ -45,16 +46,27 @@ class LanguageGuess:
         return round(max(self.scores.values()) - self.scores.get(lang, 0.0), 3)
 
 
-def words_of(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+def words_of(text: str, limit: int | None = None) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)[:limit]]
+
+
+# News repeats its words; wordfreq's own lookup tokenises every call.
+@lru_cache(maxsize=500_000)
+def word_zipf(word: str, lang: str) -> float:
+    return zipf_frequency(word, lang)
+
+
+def lexicon_scores(words: list[str], candidates: tuple[str, ...]) -> dict[str, float]:
+    """Sum of the words' Zipf frequencies per language: a unigram log10-likelihood, up to a constant."""
+    return {lang: sum(word_zipf(w, lang) for w in words) for lang in candidates}
 
 
 def guess_language(text: str, candidates: tuple[str, ...], min_margin: float = 0.6) -> LanguageGuess:
     """Guess the language of ``text`` among ``candidates`` (ISO 639-1 codes)."""
-    words = words_of(text)[:_MAX_WORDS]
+    words = words_of(text, MAX_WORDS)
     if not words:
         return LanguageGuess(UNDETERMINED, 0.0, 0)
-    scores = {lang: sum(zipf_frequency(w, lang) for w in words) / len(words) for lang in candidates}
+    scores = {lang: total / len(words) for lang, total in lexicon_scores(words, candidates).items()}
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
     best = ranked[0]
     margin = scores[best] - (scores[ranked[1]] if len(ranked) > 1 else 0.0)
