@@ -67,7 +67,7 @@ def gold_lines(html: str) -> list[str]:
 
 def squash(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.replace("’", "'").replace("«", '"').replace("»", '"').replace("“", '"').replace("”", '"')
+    text = text.replace("–", "-").replace("—", "-").replace("’", "'").replace("«", '"').replace("»", '"').replace("“", '"').replace("”", '"')
     return re.sub(r"\s+", "", text)
 
 

@@ -7,21 +7,28 @@ that recur across documents (site chrome); it keeps only line hashes.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from normalise import (
     CleanConfig,
     CleanedDocument,
+    DetectConfig,
     Document,
     DocumentIds,
     InputError,
     InputRef,
+    LanguageDetector,
     clean_document,
     iter_input_refs,
     read_document,
     repeated_lines,
+    segment_document,
 )
 
 from .writers import atomic_writer, json_line, write_text
@@ -112,13 +119,35 @@ def _readable_texts(refs: list[InputRef], doc_ids: list[str], load: Callable[[In
 def write_clean_outputs(
     results: Iterable[CleanedDocument | InputFailure],
     out_dir: Path,
-    lang: str = "fr",
+    config: CleanConfig = CleanConfig(),
+    detector: LanguageDetector | None = None,
 ) -> Iterator[CleanedDocument | InputFailure]:
-    """Write ``clean/<doc>.<lang>.txt`` per document and ``audit.jsonl`` for the batch, passing results on."""
-    with atomic_writer(out_dir / "audit.jsonl") as audit:
+    """Write ``clean/<doc>.<lang>.txt`` per document, ``segments.jsonl`` and ``audit.jsonl`` for the batch, passing results on."""
+    detector = detector or LanguageDetector(DetectConfig(candidates=config.language_candidates))
+    with atomic_writer(out_dir / "audit.jsonl") as audit, atomic_writer(out_dir / "segments.jsonl") as segments:
         for result in results:
             if isinstance(result, CleanedDocument):
-                write_text(out_dir / "clean" / f"{result.document.doc_id}.{lang}.txt", result.text)
+                write_text(out_dir / "clean" / f"{result.document.doc_id}.{config.source_lang}.txt", result.text)
+                for segment in segment_document(result, detector, config.source_lang):
+                    segments.write(json_line(segment.to_dict()))
                 for event in result.events:
                     audit.write(json_line(event.to_dict()))
             yield result
+
+
+def clean_manifest(config: CleanConfig, detect: DetectConfig, summary: CleanSummary) -> dict[str, Any]:
+    """What a ``clean`` run was asked to do and what became of each input; no clock, so reruns compare equal."""
+    settings = {"clean": config.to_dict(), "detect": detect.to_dict()}
+    canonical = json.dumps(settings, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return {
+        "tool": "passerelle",
+        "version": version("passerelle"),
+        "command": "clean",
+        "config": settings,
+        "config_hash": hashlib.sha256(canonical).hexdigest(),
+        "inputs": [asdict(outcome) for outcome in summary.outcomes],
+    }
+
+
+def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+    write_text(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

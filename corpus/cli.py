@@ -14,9 +14,9 @@ from typing import TypeVar
 
 import click
 
-from normalise import CleanConfig, CleanedDocument, NormaliseError
+from normalise import PROFILES, CleanConfig, CleanedDocument, DetectConfig, LanguageDetector, NormaliseError
 
-from .clean_job import CleanSummary, InputFailure, clean_inputs, write_clean_outputs
+from .clean_job import CleanSummary, InputFailure, clean_inputs, clean_manifest, write_clean_outputs, write_manifest
 from .errors import CorpusError
 
 # Usage errors exit with 2 through click itself.
@@ -47,26 +47,36 @@ def main() -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder: clean/<doc>.fr.txt and audit.jsonl. Without it, cleaned text goes to stdout.")
+              help="Output folder: clean/<doc>.fr.txt, segments.jsonl, audit.jsonl, manifest.json. "
+                   "Without it, cleaned text goes to stdout.")
 @click.option("--glob", "glob", default="*.txt", show_default=True, help="Files to take from input directories.")
 @click.option("--source-lang", default=CleanConfig.source_lang, show_default=True, help="Language of the text to keep.")
 @click.option("--repeat-min-docs", type=click.IntRange(min=0), default=CleanConfig.repeat_min_docs, show_default=True,
               help="Drop lines found in at least this many documents of the batch (0: off).")
+@click.option("--typography", type=click.Choice(sorted(PROFILES)), default=CleanConfig.typography, show_default=True,
+              help="french: ’ « » and no-break spaces before : ; ! ?; plain: ASCII quotes and plain spaces.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def clean(inputs: tuple[str, ...], out_dir: Path | None, glob: str, source_lang: str, repeat_min_docs: int, quiet: bool) -> None:
+def clean(inputs: tuple[str, ...], out_dir: Path | None, glob: str, source_lang: str, repeat_min_docs: int,
+          typography: str, quiet: bool) -> None:
     """Strip boilerplate, captions and Markdown from INPUTS (files, folders, or - for stdin).
 
     \b
     Examples:
-      passerelle clean seeds -o out          # out/clean/*.fr.txt + out/audit.jsonl
-      passerelle clean - < article.txt       # cleaned text on stdout
+      passerelle clean seeds -o out            # out/clean/*.fr.txt, segments, audit, manifest
+      passerelle clean - < article.txt         # cleaned text on stdout
+      passerelle clean seeds -o out --typography plain
     """
-    config = CleanConfig(source_lang=source_lang, repeat_min_docs=repeat_min_docs)
+    try:
+        config = CleanConfig(source_lang=source_lang, repeat_min_docs=repeat_min_docs, typography=typography)
+        detect = DetectConfig(candidates=config.language_candidates)
+        detector = LanguageDetector(detect)
+    except NormaliseError as exc:
+        raise click.UsageError(str(exc)) from exc
     summary = CleanSummary()
     results = clean_inputs(inputs, config, glob)
     try:
         if out_dir is not None:
-            results = write_clean_outputs(results, out_dir, config.source_lang)
+            results = write_clean_outputs(results, out_dir, config, detector)
         for result in _progress(results, "cleaning", quiet):
             outcome = summary.record(result)
             if isinstance(result, InputFailure):
@@ -75,6 +85,8 @@ def clean(inputs: tuple[str, ...], out_dir: Path | None, glob: str, source_lang:
                 click.echo(f"passerelle: warning: {outcome.path}: {outcome.message}", err=True)
             if out_dir is None and isinstance(result, CleanedDocument):
                 click.echo(result.text, nl=False)
+        if out_dir is not None:
+            write_manifest(out_dir, clean_manifest(config, detect, summary))
     except (CorpusError, NormaliseError) as exc:
         _error(str(exc))
         sys.exit(EXIT_SOME_FAILED)

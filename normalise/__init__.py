@@ -10,7 +10,9 @@ from .errors import InputError, NormaliseError
 from .reading import DocumentIds, InputRef, decode_bytes, iter_input_refs, read_document
 from .segmentation import sentence_spans, split_sentences
 from .language_id import DetectConfig, Detection, LanguageDetector
-from .records import Action, AuditEvent, Block, Decoding, Document, Role, Verdict
+from .records import Action, AuditEvent, Block, Decoding, Document, Role, Segment, Verdict
+from .segments import segment_document
+from .typography import PROFILES, apply_typography
 
 __all__ = [
     "Action",
@@ -27,8 +29,11 @@ __all__ = [
     "InputRef",
     "LanguageDetector",
     "NormaliseError",
+    "PROFILES",
     "Role",
+    "Segment",
     "Verdict",
+    "apply_typography",
     "clean_document",
     "clean_text",
     "decode_bytes",
@@ -36,6 +41,7 @@ __all__ = [
     "iter_input_refs",
     "read_document",
     "repeated_lines",
+    "segment_document",
     "sentence_spans",
     "split_sentences",
 ]

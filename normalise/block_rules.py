@@ -22,22 +22,46 @@ from dataclasses import dataclass
 from functools import cached_property
 from statistics import median
 
+import ftfy
+
+from . import glued_words
 from . import patterns as p
 from .lexicon_language import LanguageGuess, guess_language, needed_margin, stop_word_density, words_of
 from .markdown import MarkdownLine, reduce_markdown
-from .records import Block, Role, Verdict
+from .records import Action, Block, Role, Verdict
 
 
 @dataclass(frozen=True)
 class Edit:
     text: str
     detail: str = ""
+    action: Action = Action.EDIT
 
 
-EditRule = Callable[[Block], "Edit | None"]
+# An edit rule sees one block and the source language.
+EditRule = Callable[[Block, str], "Edit | None"]
+
+# Unicode repair that leaves French typography alone: curly quotes stay curly;
+# NFC (not NFKC) keeps no-break spaces; a block is one line already, so line
+# separators are not turned into line breaks; everything else is ftfy's default.
+_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", fix_line_breaks=False, explain=True)
 
 
-def strip_markdown(block: Block) -> Edit | None:
+def repair_unicode(block: Block, lang: str) -> Edit | None:
+    """Mojibake (``Ã©`` for ``é``), ligatures, control characters, width variants: ftfy, each fix named."""
+    fixed = ftfy.fix_and_explain(block.text, config=_FTFY_CONFIG)
+    if fixed.text == block.text:
+        return None
+    steps = fixed.explanation or []
+    return Edit(fixed.text, ",".join(f"{action}:{parameter}" for action, parameter in steps))
+
+
+def repair_unicode_across_lines(block: Block, lang: str) -> Edit | None:
+    """Mojibake split over a line break (``Ã`` at a line end, the space after it on the next) shows once the lines are joined."""
+    return repair_unicode(block, lang) if "join_split_paragraphs" in block.rules else None
+
+
+def strip_markdown(block: Block, lang: str) -> Edit | None:
     """Reduce Markdown remnants to their text; remember what they were for the classifiers."""
     md = reduce_markdown(block.text)
     block.features.update(
@@ -50,7 +74,7 @@ def strip_markdown(block: Block) -> Edit | None:
     return _markdown_edit(block, md)
 
 
-def strip_markdown_across_lines(block: Block) -> Edit | None:
+def strip_markdown_across_lines(block: Block, lang: str) -> Edit | None:
     """Markup opened on one line and closed on the next (``*une phrase`` / ``coupée*``)."""
     if "join_split_paragraphs" not in block.rules:
         return None
@@ -64,12 +88,12 @@ def _markdown_edit(block: Block, md: MarkdownLine) -> Edit | None:
     return Edit(md.text, ",".join(md.constructs) or "escape")
 
 
-def strip_source_prefix(block: Block) -> Edit | None:
+def strip_source_prefix(block: Block, lang: str) -> Edit | None:
     """``(Baonghean.vn) - Pour la première fois…`` keeps only the sentence."""
     return _strip_prefix(block, p.SOURCE_PREFIX)
 
 
-def strip_dateline_prefix(block: Block) -> Edit | None:
+def strip_dateline_prefix(block: Block, lang: str) -> Edit | None:
     """`` date 2023-08 Le monde…`` keeps only the sentence."""
     return _strip_prefix(block, p.DATELINE_PREFIX)
 
@@ -83,10 +107,29 @@ def _strip_prefix(block: Block, pattern: re.Pattern[str]) -> Edit | None:
     return Edit(rest, match.group().strip())
 
 
+def _glue_rule(repair: Callable[[str, str], tuple[str, list[str]]]) -> EditRule:
+    def rule(block: Block, lang: str) -> Edit | None:
+        text, splits = repair(block.text, lang)
+        return Edit(text, "; ".join(splits), Action.SPLIT) if splits else None
+    rule.__name__ = repair.__name__
+    rule.__doc__ = repair.__doc__
+    return rule
+
+
 # Line edits see each source line as it came; paragraph edits run after cut
 # paragraphs are joined again, so they see the paragraph the output will hold.
-LINE_EDIT_RULES: tuple[EditRule, ...] = (strip_markdown,)
-PARAGRAPH_EDIT_RULES: tuple[EditRule, ...] = (strip_markdown_across_lines, strip_source_prefix, strip_dateline_prefix)
+# Glued words are split last, once Markdown no longer hides the word edges.
+LINE_EDIT_RULES: tuple[EditRule, ...] = (repair_unicode, strip_markdown)
+PARAGRAPH_EDIT_RULES: tuple[EditRule, ...] = (
+    repair_unicode_across_lines,
+    strip_markdown_across_lines,
+    strip_source_prefix,
+    strip_dateline_prefix,
+    _glue_rule(glued_words.split_case_boundaries),
+    _glue_rule(glued_words.space_after_punctuation),
+    _glue_rule(glued_words.space_around_guillemets),
+    _glue_rule(glued_words.split_glued_function_words),
+)
 
 
 @dataclass
@@ -122,8 +165,12 @@ _TITLE_WORDS = 40
 _HEADING_WORDS = 25
 
 
+# Punctuation standing alone is not a word: typography puts a space before "?" and ":".
+_WORD_TOKEN = re.compile(r"[^\W_]\S*|\S+?[^\W_]\S*")
+
+
 def _words(block: Block) -> list[str]:
-    return block.text.split()
+    return _WORD_TOKEN.findall(block.text)
 
 
 def _ends_sentence(block: Block) -> bool:

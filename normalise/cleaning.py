@@ -1,7 +1,8 @@
 """The cleaning stage: blocks in, kept blocks and audit events out.
 
-    split lines → line edits → re-join cut paragraphs → paragraph edits → role rules
-    → caption credits → short-line runs → re-join paragraphs cut by a dropped block
+    split lines → line edits (Unicode, Markdown) → re-join cut paragraphs
+    → paragraph edits (prefixes, glued words) → role rules → caption credits
+    → short-line runs → re-join paragraphs cut by a dropped block → typography
 
 Every change is an :class:`AuditEvent`; every non-blank input line ends up in
 a kept block or in a ``drop`` event (conservation, checked by the tests).
@@ -26,10 +27,13 @@ from .block_rules import (
     unanchored_short_lines,
 )
 from .blocks import Join, join_split_paragraphs, split_blocks
+from .errors import NormaliseError
 from .reading import normalise_newlines
 from .records import Action, AuditEvent, Block, Decoding, Document, Role, Verdict
+from .typography import PROFILES, typography_steps
 
 STAGE = "clean"
+TYPOGRAPHY_STAGE = "typography"
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class CleanConfig:
     repeat_min_docs: a line found in at least this many documents of one batch
         is site chrome; 0 turns the check off.
     repeat_max_chars: longer lines are never treated as repeated chrome.
+    typography: profile applied to the kept text (:mod:`normalise.typography`):
+        ``french`` for the French side of the corpus, ``plain`` for ASCII quotes
+        and plain spaces.
     """
 
     source_lang: str = "fr"
@@ -51,6 +58,11 @@ class CleanConfig:
     min_language_margin: float = 0.6
     repeat_min_docs: int = 3
     repeat_max_chars: int = 300
+    typography: str = "french"
+
+    def __post_init__(self) -> None:
+        if self.typography not in PROFILES:
+            raise NormaliseError(f"unknown typography profile {self.typography!r}; choose from {', '.join(PROFILES)}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -107,9 +119,9 @@ def clean_document(
 
     def apply(rules: tuple[EditRule, ...], block: Block) -> None:
         for rule in rules:
-            edit = rule(block)
+            edit = rule(block, config.source_lang)
             if edit is not None:
-                event(block.span, rule.__name__, Action.EDIT, block.text, edit.text, edit.detail)
+                event(block.span, rule.__name__, edit.action, block.text, edit.text, edit.detail)
                 block.text = edit.text
                 block.rules.append(rule.__name__)
 
@@ -188,8 +200,16 @@ def clean_document(
         result = [b for b in result if id(b) not in consumed] + merged
         kept = classify(rejoined, merged)
 
+    cleaned = CleanedDocument(document, sorted(result, key=lambda b: b.span[0]), events)
+    for block in cleaned.kept:
+        for step in typography_steps(block.text, config.typography):
+            events.append(AuditEvent(doc_id, block.span, TYPOGRAPHY_STAGE, step.rule, Action.EDIT, step.before, step.after,
+                                     f"profile={config.typography}"))
+            block.text = step.after
+            block.rules.append(step.rule)
+
     events.sort(key=lambda e: e.span[0])
-    return CleanedDocument(document, sorted(result, key=lambda b: b.span[0]), events)
+    return cleaned
 
 
 def _classify(block: Block, ctx: BlockContext) -> Verdict:

@@ -117,3 +117,35 @@ class AuditEvent:
             "after": self.after,
             "detail": self.detail,
         }
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One sentence of kept text, the unit that is translated and aligned (SPEC §3).
+
+    ``seg_id`` is ``<doc>:<paragraph>:<sentence>``, 1-based; ``span`` points into
+    the decoded input; ``rules`` names the rules that changed its paragraph.
+    """
+
+    seg_id: str
+    doc: str
+    paragraph: int
+    sentence: int
+    text: str
+    span: Span
+    role: Role
+    lang: str
+    lang_score: float
+    rules: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.seg_id,
+            "doc": self.doc,
+            "role": self.role.value,
+            "span": list(self.span),
+            "lang": self.lang,
+            "lang_score": self.lang_score,
+            "text": self.text,
+            "rules": list(self.rules),
+        }

@@ -6,7 +6,7 @@ import pytest
 
 from normalise import Action, CleanConfig, Role, clean_document, clean_text, document_from_text
 
-BODY = "Le gouvernement a présenté mercredi un projet de loi sur l'énergie, qui sera débattu au Parlement en juin."
+BODY = "Le gouvernement a présenté mercredi un projet de loi sur l’énergie, qui sera débattu au Parlement en juin."
 BODY2 = "Les syndicats ont appelé à une journée de mobilisation dans toute la France la semaine prochaine."
 
 
@@ -95,8 +95,8 @@ def test_captions_french_kept_without_credit_foreign_dropped() -> None:
     kept = [t for t, _, keep in found if keep]
     assert kept == [
         BODY,
-        "Des manifestants devant l'Assemblée nationale à Paris, le 5 mai.",
-        "Les manifestants devant l'Assemblée nationale",
+        "Des manifestants devant l’Assemblée nationale à Paris, le 5 mai.",
+        "Les manifestants devant l’Assemblée nationale",
         "La maire de Lyon lors de son discours, mardi soir.",
         BODY2,
     ]

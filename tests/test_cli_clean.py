@@ -41,9 +41,44 @@ def test_clean_stdin_to_stdout() -> None:
     result = passerelle("clean", "-", stdin=ARTICLE.encode("utf-8"))
     assert result.returncode == 0
     assert result.stdout.decode("utf-8") == (
-        "Le conseil municipal a voté jeudi soir la rénovation complète de l'école élémentaire du quartier.\n\n"
-        "Les travaux commenceront à l'été et dureront près de deux ans, selon la mairie.\n"
+        "Le conseil municipal a voté jeudi soir la rénovation complète de l’école élémentaire du quartier.\n\n"
+        "Les travaux commenceront à l’été et dureront près de deux ans, selon la mairie.\n"
     )
+
+
+def test_typography_profiles_and_the_record_of_them(tmp_path: Path) -> None:
+    article = "« Il faut agir ! » a lancé le maire devant le conseil municipal réuni en séance hier soir.\n"
+    for profile, expected in (
+        ("french", "«\u00a0Il faut agir\u202f!\u00a0» a lancé le maire"),
+        ("plain", '"Il faut agir !" a lancé le maire'),
+    ):
+        out = tmp_path / profile
+        (tmp_path / "in.txt").write_text(article, encoding="utf-8")
+        result = passerelle("clean", str(tmp_path / "in.txt"), "-o", str(out), "--typography", profile)
+        assert result.returncode == 0, result.stderr
+        assert (out / "clean" / "in.fr.txt").read_text(encoding="utf-8").startswith(expected)
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["config"]["clean"]["typography"] == profile
+        events = [json.loads(line) for line in (out / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert {e["detail"] for e in events if e["stage"] == "typography"} == {f"profile={profile}"}
+    assert passerelle("clean", "-", "--typography", "fancy", stdin=b"x").returncode == 2
+
+
+def test_segments_carry_ids_spans_and_languages(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert passerelle("clean", str(SEEDS), "-o", str(out), "-q").returncode == 0
+    segments = [json.loads(line) for line in (out / "segments.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len({s["id"] for s in segments}) == len(segments) > 100
+    sources = {p.stem: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+    for segment in segments:
+        doc, paragraph, sentence = segment["id"].rsplit(":", 2)
+        assert doc == segment["doc"] and int(paragraph) >= 1 and int(sentence) >= 1
+        assert segment["lang"] == "fr" and 0.67 <= segment["lang_score"] <= 1
+        start, end = segment["span"]
+        source = sources[doc][start:end]
+        # The span holds the same words as the segment, before typography and glue repair.
+        first_word = next(w for w in segment["text"].replace("’", "'").split() if w.isalpha())
+        assert first_word in source.replace("’", "'"), (segment, source)
 
 
 def test_bad_input_in_a_batch_is_named_and_the_rest_is_cleaned(tmp_path: Path) -> None:

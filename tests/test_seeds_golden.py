@@ -6,7 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from normalise import Action, CleanConfig, CleanedDocument, InputRef, clean_document, read_document, repeated_lines
+import re
+
+from normalise import (
+    Action,
+    CleanConfig,
+    CleanedDocument,
+    InputRef,
+    LanguageDetector,
+    clean_document,
+    read_document,
+    repeated_lines,
+    segment_document,
+)
 
 from .conftest import GOLDEN, SEEDS
 
@@ -48,17 +60,50 @@ def test_seed_noise_is_gone(remnant: str) -> None:
 @pytest.mark.parametrize(
     "kept",
     [
-        "Soldats russes et chinois lors d'un exercice conjoint en 2019.",
+        "Soldats russes et chinois lors d’un exercice conjoint en 2019.",
         "le 16 avril 2023.\n",
         "Le président russe Vladimir Poutine et le président chinois Xi Jinping\n",
         "Le ministre russe des Affaires étrangères, Sergei Lavrov\n",
         "Signes notables\n",
-        "N'excluant pas la possibilité\n",
-        "Chine-Russie: vers l'officialisation de l'alliance militaire?\n",
+        "N’excluant pas la possibilité\n",
+        "Chine-Russie\u00a0: vers l’officialisation de l’alliance militaire\u202f?\n",
     ],
 )
 def test_french_captions_titles_and_headings_survive(kept: str) -> None:
     assert kept in all_text()
+
+
+@pytest.mark.parametrize(
+    ("glued", "split"),
+    [("quesolidarité", "que solidarité"), ("contexteCourse", "contexte Course"), ("États-UnisLa", "États-Unis La"),
+     ("essentielle.basé", "essentielle. basé"), ("intérêtsla", "intérêts la"), ("conjointavec", "conjoint avec"),
+     ("-,Le président Poutine«", "–, Le président Poutine «")],
+)
+def test_glued_words_of_the_seeds_are_split(glued: str, split: str) -> None:
+    raw = "".join(SEEDS.joinpath(f"{doc_id}.txt").read_text(encoding="utf-8") for doc_id in CLEANED)
+    assert glued in raw
+    assert glued not in all_text()
+    assert split in all_text()
+
+
+def test_seed_typography_is_consistent_french() -> None:
+    text = all_text()
+    assert "'" not in text and '"' not in text and "“" not in text
+    assert not re.search(r"[^\u202f][;!?](?:\s|$)", text), "; ! ? follow a narrow no-break space"
+    assert not re.search(r"[^\u00a0\d]:\s", text), ": follows a no-break space"
+    assert not re.search(r"«[^\u00a0]|[^\u00a0]»", text), "guillemets hold no-break spaces"
+    assert "  " not in text and " \n" not in text and "..." not in text and " - " not in text
+
+
+def test_every_seed_segment_has_a_language_and_only_the_foreign_captions_are_not_french() -> None:
+    detector = LanguageDetector()
+    for cleaned in CLEANED.values():
+        segments = segment_document(cleaned, detector)
+        assert segments and all(s.lang == "fr" for s in segments), [s for s in segments if s.lang != "fr"]
+        foreign = [e for e in cleaned.events if e.rule in {"foreign_language", "foreign_caption"}]
+        assert all(detector.detect(e.before).lang in {"en", "es"} for e in foreign), foreign
+    dropped = {e.before.split()[0] for c in CLEANED.values() for e in c.events if e.rule in {"foreign_language", "foreign_caption"}}
+    assert dropped == {"US", "KREMLIN/MIKHAIL", "PHOTO/FILE", "SPUPTNIK/ALEXANDER", "AFP/MAXIM", "Envíanos", "Si"}
 
 
 def test_every_body_paragraph_is_kept() -> None:
