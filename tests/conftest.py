@@ -23,3 +23,11 @@ def seed_paths() -> list[Path]:
     paths = sorted(SEEDS.glob("*.txt"))
     assert len(paths) == 5
     return paths
+
+
+@pytest.fixture(scope="session")
+def echo_package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An unpacked Argos package with the small echo model (test double, built once per session)."""
+    from .echo_package import build_echo_package
+
+    return build_echo_package(tmp_path_factory.mktemp("echo"))
