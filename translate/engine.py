@@ -1,0 +1,202 @@
+"""The Translator protocol and the Argos/CTranslate2 engine.
+
+Argos Translate's own pipeline splits sentences again, batches about one
+sentence at a time and forces its own beam; here the caller's segments go to
+the package's CTranslate2 model directly:
+
+    mask placeholders → SentencePiece encode → split over-long segments at clause
+    or word boundaries → sort by length → batches within a token budget →
+    translate_batch → decode → restore order, rejoin pieces, restore placeholders
+
+Each translation keeps its length-normalised log-probability (mean per target
+token). The model loads on first use, once per engine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import ModelError
+from .packages import InstalledPackage
+from .placeholders import mask
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One segment's translation.
+
+    ``score`` is CTranslate2's hypothesis score: the log-probability divided by
+    length ** length_penalty (the mean per token at the default penalty of 1);
+    over a split segment, the token-weighted mean of its pieces.
+    """
+
+    text: str
+    score: float
+    pieces: int = 1
+    lost_placeholders: tuple[str, ...] = ()
+
+
+class Translator(Protocol):
+    """Anything that turns a list of segments into as many translations, in the same order."""
+
+    @property
+    def engine_id(self) -> str: ...
+
+    def translate(self, segments: Sequence[str]) -> list[Translation]: ...
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """Decoding settings; the manifest and the cache key record them whole.
+
+    beam_size: beams searched per segment (Argos uses 4).
+    length_penalty: exponent of the length normalisation in beam search.
+    max_decoding_length: longest output, in tokens.
+    max_input_tokens: longest input the model takes; longer segments are split
+        (OPUS-MT models have 512 positions, one goes to ``</s>``).
+    batch_tokens: token budget of one batch (source tokens × batch size).
+    inter_threads: batches translated in parallel.
+    intra_threads: threads per batch (0: CTranslate2 decides).
+    device: ``cpu``, ``cuda`` or ``auto``.
+    compute_type: ``auto`` is int8 on CPU and int8_float16 on GPU.
+    """
+
+    beam_size: int = 4
+    length_penalty: float = 1.0
+    max_decoding_length: int = 512
+    max_input_tokens: int = 500
+    batch_tokens: int = 4096
+    inter_threads: int = 1
+    intra_threads: int = 0
+    device: str = "cpu"
+    compute_type: str = "auto"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# Where a too-long segment may be cut, best first: after clause punctuation, before a dash, any space.
+_CLAUSE_BREAKS = (re.compile(r"(?<=[,;:])\s+"), re.compile(r"\s+(?=[–—-]\s)"), re.compile(r"\s+"))
+
+
+@dataclass
+class _Piece:
+    segment: int
+    tokens: list[str]
+    joiner: str = ""  # what stood between this piece and the next one of its segment
+    text: str = ""
+    score: float = 0.0
+    length: int = 0
+
+
+@dataclass
+class ArgosEngine:
+    """Translates with an installed Argos package's CTranslate2 model and SentencePiece model."""
+
+    package: InstalledPackage
+    options: EngineOptions = field(default_factory=EngineOptions)
+
+    def __post_init__(self) -> None:
+        self._translator: Any = None
+        self._sentencepiece: Any = None
+
+    @property
+    def engine_id(self) -> str:
+        return f"argos:{self.package.model_id.name}@{self.package.model_id.version}:{self.package.model_id.checksum}"
+
+    def _load(self) -> None:
+        if self._translator is not None:
+            return
+        import ctranslate2
+        import sentencepiece
+
+        device = self.options.device
+        if device == "auto":
+            device = "cuda" if ctranslate2.get_cuda_device_count() else "cpu"
+        compute_type = self.options.compute_type
+        if compute_type == "auto":
+            compute_type = "int8_float16" if device == "cuda" else "int8"
+        try:
+            self._translator = ctranslate2.Translator(
+                str(self.package.path / "model"), device=device, compute_type=compute_type,
+                inter_threads=self.options.inter_threads, intra_threads=self.options.intra_threads,
+            )
+            self._sentencepiece = sentencepiece.SentencePieceProcessor(model_file=str(self.package.path / "sentencepiece.model"))
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise ModelError(f"cannot load the model in {self.package.path}: {exc}") from exc
+
+    def encode(self, text: str) -> list[str]:
+        self._load()
+        return list(self._sentencepiece.encode(text, out_type=str))
+
+    def translate(self, segments: Sequence[str]) -> list[Translation]:
+        self._load()
+        masked = [mask(s) for s in segments]
+        pieces = [piece for index, m in enumerate(masked) for piece in self._pieces(index, m.text.strip())]
+        for batch in self._batches([p for p in pieces if p.tokens]):
+            results = self._translator.translate_batch(
+                [p.tokens for p in batch],
+                beam_size=self.options.beam_size,
+                length_penalty=self.options.length_penalty,
+                max_decoding_length=self.options.max_decoding_length,
+                max_input_length=0,
+                return_scores=True,
+            )
+            for piece, result in zip(batch, results):
+                hypothesis = result.hypotheses[0]
+                piece.text = self._sentencepiece.decode(hypothesis)
+                piece.score = float(result.scores[0])
+                piece.length = len(hypothesis)
+        by_segment: dict[int, list[_Piece]] = {}
+        for piece in pieces:
+            by_segment.setdefault(piece.segment, []).append(piece)
+        translations = []
+        for index, m in enumerate(masked):
+            parts = by_segment.get(index, [])
+            text, lost = m.restore("".join(p.text + p.joiner for p in parts))
+            weight = sum(p.length for p in parts)
+            score = sum(p.score * p.length for p in parts) / weight if weight else 0.0
+            translations.append(Translation(text, round(score, 6), max(1, len(parts)), lost))
+        return translations
+
+    def _pieces(self, index: int, text: str) -> list[_Piece]:
+        """The segment as one piece, or cut at clause then word boundaries until each piece fits the model."""
+        tokens = self.encode(text) if text else []
+        if len(tokens) <= self.options.max_input_tokens:
+            return [_Piece(index, tokens)]
+        left, separator, right = _halves(text)
+        first = self._pieces(index, left)
+        first[-1].joiner = separator
+        return first + self._pieces(index, right)
+
+    def _batches(self, pieces: list[_Piece]) -> Iterator[list[_Piece]]:
+        """Length-sorted batches whose padded size (longest × count) stays within the token budget."""
+        batch: list[_Piece] = []
+        for piece in sorted(pieces, key=lambda p: len(p.tokens)):
+            if batch and len(piece.tokens) * (len(batch) + 1) > self.options.batch_tokens:
+                yield batch
+                batch = []
+            batch.append(piece)
+        if batch:
+            yield batch
+
+
+def _halves(text: str) -> tuple[str, str, str]:
+    """Cut ``text`` in two near its middle at the best kind of boundary there is: (left, separator, right)."""
+    middle = len(text) // 2
+    for pattern in _CLAUSE_BREAKS:
+        cuts = [m for m in pattern.finditer(text) if 0 < m.start() and m.end() < len(text)]
+        if cuts:
+            best = min(cuts, key=lambda m: abs(m.start() - middle))
+            return text[:best.start()], best.group(), text[best.end():]
+    return text[:middle], "", text[middle:]
+
+
+def load_engine(package_dir: Path, options: EngineOptions = EngineOptions()) -> ArgosEngine:
+    from .packages import read_package
+
+    return ArgosEngine(read_package(package_dir), options)
