@@ -16,8 +16,22 @@ import click
 
 from normalise import PROFILES, CleanConfig, CleanedDocument, DetectConfig, LanguageDetector, NormaliseError
 
+from translate import (
+    ArgosEngine,
+    EngineOptions,
+    TranslateError,
+    find_package,
+    install_official,
+    install_package,
+    installed_packages,
+    read_package,
+    remove_package,
+)
+
+from .cache import TranslationCache
 from .clean_job import CleanSummary, InputFailure, clean_inputs, clean_manifest, write_clean_outputs, write_manifest
 from .errors import CorpusError
+from .translate_job import translate_segments
 
 # Usage errors exit with 2 through click itself.
 EXIT_OK, EXIT_SOME_FAILED = 0, 1
@@ -95,3 +109,94 @@ def clean(inputs: tuple[str, ...], out_dir: Path | None, glob: str, source_lang:
         where = f"; wrote {out_dir}" if out_dir is not None else ""
         click.echo(f"passerelle: cleaned {done} document(s), {len(summary.failed)} failed{where}", err=True)
     sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
+
+
+@main.group()
+def models() -> None:
+    """List, install and remove translation model packages (Argos Translate format)."""
+
+
+@models.command("list")
+def models_list() -> None:
+    """Installed packages: name, version, languages, checksum, folder."""
+    for package in installed_packages():
+        model = package.model_id
+        click.echo(f"{model.name}\t{model.version}\t{package.from_code}->{package.to_code}\tsha256:{model.checksum[:16]}\t{package.path}")
+
+
+@models.command("install")
+@click.argument("source", nargs=-1, required=True)
+def models_install(source: tuple[str, ...]) -> None:
+    """Install a package from a .argosmodel file or a package folder, or the official one for a language pair.
+
+    \b
+    Examples:
+      passerelle models install translate-fr_en-1_9.argosmodel   # offline
+      passerelle models install fr en                            # downloads the official package
+    """
+    try:
+        if len(source) == 1:
+            package = install_package(Path(source[0]))
+        elif len(source) == 2:
+            package = _install_official_with_progress(*source)
+        else:
+            raise click.UsageError("give one package file or folder, or two language codes")
+    except TranslateError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    click.echo(f"passerelle: installed {package.model_id} ({package.from_code}->{package.to_code}) in {package.path}", err=True)
+
+
+def _install_official_with_progress(from_code: str, to_code: str):  # type: ignore[no-untyped-def]
+    show = sys.stderr.isatty()
+    with click.progressbar(length=1, label=f"downloading {from_code}->{to_code}", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            if show and total:
+                bar.length = total
+                bar.update(done - bar.pos)
+        return install_official(from_code, to_code, progress=progress)
+
+
+@models.command("remove")
+@click.argument("name")
+def models_remove(name: str) -> None:
+    """Remove an installed package by name (as `passerelle models list` shows it)."""
+    try:
+        package = remove_package(name)
+    except TranslateError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    click.echo(f"passerelle: removed {package.model_id}", err=True)
+
+
+@main.command("translate")
+@click.argument("source", type=click.Choice(["-"]))
+@click.option("--from", "from_code", default="fr", show_default=True, help="Source language.")
+@click.option("--to", "to_code", default="en", show_default=True, help="Target language.")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="An unpacked package folder to use instead of the installed one.")
+@click.option("--beam-size", type=click.IntRange(min=1), default=EngineOptions.beam_size, show_default=True)
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=EngineOptions.device, show_default=True)
+@click.option("--compute-type", default=EngineOptions.compute_type, show_default=True,
+              help="CTranslate2 compute type; auto is int8 on CPU.")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="SQLite translation cache; a second run over the same lines translates nothing again.")
+def translate_command(source: str, from_code: str, to_code: str, model_dir: Path | None, beam_size: int,
+                      device: str, compute_type: str, cache_path: Path | None) -> None:
+    """Translate one segment per line from stdin; one line out per line in, always.
+
+    \b
+    Example:
+      printf 'Bonjour.\\nMerci.\\n' | passerelle translate -
+    """
+    options = EngineOptions(beam_size=beam_size, device=device, compute_type=compute_type)
+    lines = sys.stdin.buffer.read().decode("utf-8", errors="replace").splitlines()
+    try:
+        package = read_package(model_dir) if model_dir else find_package(from_code, to_code)
+        engine = ArgosEngine(package, options)
+        cache = TranslationCache(cache_path) if cache_path else None
+        for translation in translate_segments(lines, engine, options.to_dict(), cache):
+            click.echo(" ".join(translation.text.splitlines()))
+    except (TranslateError, CorpusError) as exc:
+        _error(str(exc))
+        sys.exit(EXIT_SOME_FAILED)

@@ -1,4 +1,44 @@
-"""Offline machine translation: Argos Translate packages driven through CTranslate2.
+"""Offline translation: Argos Translate model packages driven through CTranslate2.
 
-Takes ``list[str]``, returns translations with scores; knows nothing of documents.
+Takes ``list[str]`` and returns translations with scores; knows nothing of documents.
+
+    >>> from translate import ArgosEngine, find_package
+    >>> engine = ArgosEngine(find_package("fr", "en"))        # doctest: +SKIP
+    >>> engine.translate(["Bonjour tout le monde."])[0].text   # doctest: +SKIP
 """
+
+from .engine import ArgosEngine, EngineOptions, Translation, Translator, load_engine
+from .errors import ModelError, TranslateError
+from .packages import (
+    InstalledPackage,
+    ModelId,
+    find_package,
+    install_official,
+    install_package,
+    installed_packages,
+    missing_model_message,
+    read_package,
+    remove_package,
+)
+from .quality import CHECKS, quality_flags
+
+__all__ = [
+    "CHECKS",
+    "ArgosEngine",
+    "EngineOptions",
+    "InstalledPackage",
+    "ModelError",
+    "ModelId",
+    "TranslateError",
+    "Translation",
+    "Translator",
+    "find_package",
+    "install_official",
+    "install_package",
+    "installed_packages",
+    "load_engine",
+    "missing_model_message",
+    "quality_flags",
+    "read_package",
+    "remove_package",
+]

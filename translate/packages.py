@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from .errors import ModelError
 
 REQUIRED_FILES = ("metadata.json", "model/model.bin", "sentencepiece.model")
-OFFICIAL_SOURCE = "https://www.argosopentech.com/argospm/index/ (the official Argos Translate package index)"
+OFFICIAL_SOURCE = "the Argos Translate package index, https://github.com/argosopentech/argospm-index"
 Progress = Callable[[int, int], None]  # bytes done, bytes in all (0 when unknown)
 
 
