@@ -36,6 +36,7 @@ SEGMENTS = [
     LONG,
     "Oui.",
     "« Il a dit : non ! » Puis il est parti… 128 000 personnes étaient là.",
+    "Une phrase suivie d’une espace insécable.\u00a0",
 ]
 
 

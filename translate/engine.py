@@ -157,7 +157,10 @@ class ArgosEngine:
         translations = []
         for index, m in enumerate(masked):
             parts = by_segment.get(index, [])
-            text, lost = m.restore("".join(p.text + p.joiner for p in parts))
+            core = m.text.strip()
+            # White space around a segment is not the model's to translate; it is kept as it was.
+            lead, trail = m.text[:len(m.text) - len(m.text.lstrip())], m.text[len(m.text.rstrip()):] if core else ""
+            text, lost = m.restore(lead + "".join(p.text + p.joiner for p in parts) + trail if core else "")
             weight = sum(p.length for p in parts)
             score = sum(p.score * p.length for p in parts) / weight if weight else 0.0
             translations.append(Translation(text, round(score, 6), max(1, len(parts)), lost))
