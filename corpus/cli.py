@@ -17,6 +17,7 @@ import click
 from normalise import PROFILES, CleanConfig, CleanedDocument, DetectConfig, LanguageDetector, NormaliseError
 
 from translate import (
+    ApertiumEngine,
     ArgosEngine,
     EngineOptions,
     TranslateError,
@@ -173,6 +174,8 @@ def models_remove(name: str) -> None:
 @click.argument("source", type=click.Choice(["-"]))
 @click.option("--from", "from_code", default="fr", show_default=True, help="Source language.")
 @click.option("--to", "to_code", default="en", show_default=True, help="Target language.")
+@click.option("--engine", "engine_name", type=click.Choice(["argos", "apertium"]), default="argos", show_default=True,
+              help="argos: the neural model package; apertium: rule-based fallback (fr→es→en), far lower quality.")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="An unpacked package folder to use instead of the installed one.")
 @click.option("--beam-size", type=click.IntRange(min=1), default=EngineOptions.beam_size, show_default=True)
@@ -181,8 +184,8 @@ def models_remove(name: str) -> None:
               help="CTranslate2 compute type; auto is int8 on CPU.")
 @click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
               help="SQLite translation cache; a second run over the same lines translates nothing again.")
-def translate_command(source: str, from_code: str, to_code: str, model_dir: Path | None, beam_size: int,
-                      device: str, compute_type: str, cache_path: Path | None) -> None:
+def translate_command(source: str, from_code: str, to_code: str, engine_name: str, model_dir: Path | None,
+                      beam_size: int, device: str, compute_type: str, cache_path: Path | None) -> None:
     """Translate one segment per line from stdin; one line out per line in, always.
 
     \b
@@ -192,10 +195,15 @@ def translate_command(source: str, from_code: str, to_code: str, model_dir: Path
     options = EngineOptions(beam_size=beam_size, device=device, compute_type=compute_type)
     lines = sys.stdin.buffer.read().decode("utf-8", errors="replace").splitlines()
     try:
-        package = read_package(model_dir) if model_dir else find_package(from_code, to_code)
-        engine = ArgosEngine(package, options)
+        engine: ArgosEngine | ApertiumEngine
+        if engine_name == "apertium":
+            engine = ApertiumEngine()
+            engine.check()
+        else:
+            engine = ArgosEngine(read_package(model_dir) if model_dir else find_package(from_code, to_code), options)
         cache = TranslationCache(cache_path) if cache_path else None
-        for translation in translate_segments(lines, engine, options.to_dict(), cache):
+        settings = options.to_dict() if engine_name == "argos" else {}
+        for translation in translate_segments(lines, engine, settings, cache):
             click.echo(" ".join(translation.text.splitlines()))
     except (TranslateError, CorpusError) as exc:
         _error(str(exc))

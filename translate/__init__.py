@@ -7,6 +7,7 @@ Takes ``list[str]`` and returns translations with scores; knows nothing of docum
     >>> engine.translate(["Bonjour tout le monde."])[0].text   # doctest: +SKIP
 """
 
+from .apertium import ApertiumEngine
 from .engine import ArgosEngine, EngineOptions, Translation, Translator, load_engine
 from .errors import ModelError, TranslateError
 from .packages import (
@@ -24,6 +25,7 @@ from .quality import CHECKS, quality_flags
 
 __all__ = [
     "CHECKS",
+    "ApertiumEngine",
     "ArgosEngine",
     "EngineOptions",
     "InstalledPackage",

@@ -9,7 +9,7 @@ the package's CTranslate2 model directly:
     translate_batch → decode → restore order, rejoin pieces, restore placeholders
 
 Each translation keeps its length-normalised log-probability (mean per target
-token). The model loads on first use, once per engine.
+token). The model loads on first use, once per process for a given package and settings.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -109,25 +110,10 @@ class ArgosEngine:
         return f"argos:{self.package.model_id.name}@{self.package.model_id.version}:{self.package.model_id.checksum}"
 
     def _load(self) -> None:
-        if self._translator is not None:
-            return
-        import ctranslate2
-        import sentencepiece
-
-        device = self.options.device
-        if device == "auto":
-            device = "cuda" if ctranslate2.get_cuda_device_count() else "cpu"
-        compute_type = self.options.compute_type
-        if compute_type == "auto":
-            compute_type = "int8_float16" if device == "cuda" else "int8"
-        try:
-            self._translator = ctranslate2.Translator(
-                str(self.package.path / "model"), device=device, compute_type=compute_type,
-                inter_threads=self.options.inter_threads, intra_threads=self.options.intra_threads,
-            )
-            self._sentencepiece = sentencepiece.SentencePieceProcessor(model_file=str(self.package.path / "sentencepiece.model"))
-        except (RuntimeError, OSError, ValueError) as exc:
-            raise ModelError(f"cannot load the model in {self.package.path}: {exc}") from exc
+        if self._translator is None:
+            options = self.options
+            self._translator, self._sentencepiece = _load_model(
+                self.package.path, options.device, options.compute_type, options.inter_threads, options.intra_threads)
 
     def encode(self, text: str) -> list[str]:
         self._load()
@@ -186,6 +172,24 @@ class ArgosEngine:
             batch.append(piece)
         if batch:
             yield batch
+
+
+@lru_cache(maxsize=4)
+def _load_model(path: Path, device: str, compute_type: str, inter_threads: int, intra_threads: int) -> tuple[Any, Any]:
+    """The CTranslate2 and SentencePiece models of a package, loaded once per process and settings."""
+    import ctranslate2
+    import sentencepiece
+
+    if device == "auto":
+        device = "cuda" if ctranslate2.get_cuda_device_count() else "cpu"
+    if compute_type == "auto":
+        compute_type = "int8_float16" if device == "cuda" else "int8"
+    try:
+        translator = ctranslate2.Translator(str(path / "model"), device=device, compute_type=compute_type,
+                                            inter_threads=inter_threads, intra_threads=intra_threads)
+        return translator, sentencepiece.SentencePieceProcessor(model_file=str(path / "sentencepiece.model"))
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise ModelError(f"cannot load the model in {path}: {exc}") from exc
 
 
 def _halves(text: str) -> tuple[str, str, str]:

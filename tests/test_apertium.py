@@ -1,0 +1,54 @@
+"""The Apertium fallback engine: alignment line for line, and a clear message when it is missing.
+
+The translating tests need Debian's apertium, apertium-fr-es and apertium-eng-spa;
+without them they are skipped (the README says how to install them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from normalise import InputRef, LanguageDetector, clean_document, read_document, segment_document
+from translate import ApertiumEngine, ModelError
+
+from .conftest import SEEDS
+
+needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="Apertium packages not installed")
+
+
+@needs_apertium
+def test_the_seeds_segments_are_translated_line_for_line() -> None:
+    detector = LanguageDetector()
+    segments = [s.text for p in sorted(SEEDS.glob("*.txt"))
+                for s in segment_document(clean_document(read_document(InputRef(str(p)), p.stem)), detector)]
+    translations = ApertiumEngine().translate(segments)
+    assert len(translations) == len(segments) > 100
+    assert all(t.text for t in translations)
+    english = sum(detector.detect(t.text).lang == "en" for t in translations)
+    assert english / len(translations) > 0.8
+
+
+@needs_apertium
+def test_empty_segments_and_line_breaks_keep_their_places() -> None:
+    result = ApertiumEngine().translate(["Bonjour.", "", "Une ligne\ncoupée.", "Merci."])
+    assert [bool(t.text) for t in result] == [True, False, True, True]
+    assert "\n" not in result[2].text
+
+
+def test_missing_apertium_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(ModelError, match="apt-get install apertium apertium-fr-es apertium-eng-spa"):
+        ApertiumEngine().translate(["Bonjour."])
+
+
+def test_translate_command_with_apertium_missing_says_what_to_install(tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    result = subprocess.run([sys.executable, "-m", "corpus", "translate", "-", "--engine", "apertium"],
+                            input=b"Bonjour.\n", capture_output=True, env=env, timeout=120)
+    assert result.returncode == 1 and b"apt-get install apertium" in result.stderr and b"Traceback" not in result.stderr
