@@ -20,6 +20,7 @@ from translate import (
     ApertiumEngine,
     ArgosEngine,
     EngineOptions,
+    InstalledPackage,
     TranslateError,
     find_package,
     install_official,
@@ -148,7 +149,7 @@ def models_install(source: tuple[str, ...]) -> None:
     click.echo(f"passerelle: installed {package.model_id} ({package.from_code}->{package.to_code}) in {package.path}", err=True)
 
 
-def _install_official_with_progress(from_code: str, to_code: str):  # type: ignore[no-untyped-def]
+def _install_official_with_progress(from_code: str, to_code: str) -> InstalledPackage:
     show = sys.stderr.isatty()
     with click.progressbar(length=1, label=f"downloading {from_code}->{to_code}", file=sys.stderr) as bar:
         def progress(done: int, total: int) -> None:
