@@ -50,6 +50,9 @@ class InputOutcome:
     message: str = ""
     kept: int = 0
     dropped: int = 0
+    size: int | None = None
+    sha256: str | None = None
+    decoding: str | None = None
 
 
 @dataclass
@@ -65,13 +68,17 @@ class CleanSummary:
             outcome = InputOutcome(result.path, None, "failed", result.reason)
         else:
             kept = len(result.kept)
+            document = result.document
             outcome = InputOutcome(
-                result.document.path,
-                result.document.doc_id,
+                document.path,
+                document.doc_id,
                 "ok" if kept else "empty",
                 "" if kept else "nothing kept after cleaning",
                 kept,
                 len(result.blocks) - kept,
+                document.size,
+                document.sha256,
+                f"{document.decoding.encoding} bom={document.decoding.bom} newlines={document.decoding.newlines}",
             )
         self.outcomes.append(outcome)
         return outcome

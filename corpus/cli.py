@@ -33,6 +33,7 @@ from translate import (
 from .cache import TranslationCache
 from .clean_job import CleanSummary, InputFailure, clean_inputs, clean_manifest, write_clean_outputs, write_manifest
 from .errors import CorpusError
+from .pipeline import RunConfig, run
 from .translate_job import translate_segments
 
 # Usage errors exit with 2 through click itself.
@@ -209,3 +210,67 @@ def translate_command(source: str, from_code: str, to_code: str, engine_name: st
     except (TranslateError, CorpusError) as exc:
         _error(str(exc))
         sys.exit(EXIT_SOME_FAILED)
+
+
+@main.command("run")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (SPEC §4): clean/, parallel/, corpus.jsonl, corpus.tmx, audit, manifest, timings.")
+@click.option("--glob", "glob", default="*.txt", show_default=True, help="Files to take from input directories.")
+@click.option("--engine", "engine_name", type=click.Choice(["argos", "apertium"]), default="argos", show_default=True)
+@click.option("--model", "model_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="An unpacked package folder to use instead of the installed one.")
+@click.option("--no-translate", is_flag=True, help="Everything except the English side.")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Translation cache (default: OUT/.cache/translations.sqlite).")
+@click.option("--beam-size", type=click.IntRange(min=1), default=EngineOptions.beam_size, show_default=True)
+@click.option("--typography", type=click.Choice(sorted(PROFILES)), default=CleanConfig.typography, show_default=True)
+@click.option("--tmx-langs", default="fr,en", show_default=True, help="Language codes written in the TMX, e.g. fr-FR,en-GB.")
+@click.option("--batch-segments", type=click.IntRange(min=1), default=RunConfig.batch_segments, show_default=True,
+              help="Segments translated, cached and written together.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+def run_command(inputs: tuple[str, ...], out_dir: Path, glob: str, engine_name: str, model_dir: Path | None,
+                no_translate: bool, cache_path: Path | None, beam_size: int, typography: str, tmx_langs: str,
+                batch_segments: int, quiet: bool) -> None:
+    """Clean, segment, detect and translate INPUTS into an aligned corpus and a TMX.
+
+    \b
+    Examples:
+      passerelle run seeds -o out
+      passerelle run seeds -o out --no-translate
+      passerelle run corpus/ --glob '*.md' -o out --engine apertium
+    """
+    codes = [c.strip() for c in tmx_langs.split(",")]
+    if len(codes) != 2 or not all(codes):
+        raise click.UsageError("--tmx-langs takes two codes, e.g. fr,en")
+    options = EngineOptions(beam_size=beam_size)
+    show = not quiet and sys.stderr.isatty()
+    config = RunConfig(clean=CleanConfig(typography=typography), tmx_source_code=codes[0], tmx_target_code=codes[1],
+                       translate=not no_translate, batch_segments=batch_segments)
+    try:
+        translator: ArgosEngine | ApertiumEngine | None = None
+        settings: dict[str, object] = {}
+        if config.translate and engine_name == "apertium":
+            translator = ApertiumEngine()
+            translator.check()
+        elif config.translate:
+            translator = ArgosEngine(read_package(model_dir) if model_dir else find_package("fr", "en"), options)
+            settings = options.to_dict()
+
+        def progress(stage: str, done: int) -> None:
+            if show:
+                click.echo(f"\rpasserelle: {done} document(s) done", err=True, nl=False)
+
+        summary = run(inputs, out_dir, config, translator, settings, cache_path, glob, progress)
+    except (TranslateError, CorpusError, NormaliseError) as exc:
+        _error(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    failed = summary.inputs.failed
+    for outcome in failed:
+        _error(f"{outcome.path}: {outcome.message}")
+    if show:
+        click.echo("", err=True)
+    if not quiet:
+        click.echo(f"passerelle: {len(summary.inputs.outcomes) - len(failed)} document(s), {summary.pairs} segment(s), "
+                   f"{summary.translation.from_cache} from cache, {len(failed)} failed; wrote {out_dir}", err=True)
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -1,0 +1,222 @@
+"""The whole job behind ``passerelle run``: read → clean → segment → detect → translate → write.
+
+Documents stream one at a time. Source-language segments wait in a bounded
+buffer until a batch is full, are translated through the SQLite cache (each
+batch committed before its pairs are written), and go to every writer at once.
+All outputs are written atomically, so a run killed at any point leaves no
+half-written file under a final name, and running the same command again
+finishes the job from the cache with byte-identical outputs.
+
+Only ``timings.json`` depends on the clock; with ``SOURCE_DATE_EPOCH`` set, two
+runs over the same inputs give byte-identical folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from normalise import CleanConfig, CleanedDocument, DetectConfig, LanguageDetector, Segment, apply_typography, segment_document
+from translate import Translation, Translator, quality_flags
+
+from .cache import TranslationCache
+from .clean_job import CleanSummary, InputFailure, clean_inputs
+from .errors import CorpusError
+from .tmx import TmxHeader, TmxWriter, creation_date
+from .translate_job import TranslateStats, translate_segments
+from .writers import atomic_writer, json_line, write_text
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Settings of a run beyond cleaning and detection; the manifest records them whole.
+
+    target_lang: language of the translations (ISO 639-1).
+    tmx_source_code, tmx_target_code: language codes written in the TMX (``fr`` or ``fr-FR``).
+    translate: False writes everything except the English side.
+    batch_segments: source segments translated and written together; bounds memory.
+    """
+
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    detect: DetectConfig = field(default_factory=DetectConfig)
+    target_lang: str = "en"
+    tmx_source_code: str = "fr"
+    tmx_target_code: str = "en"
+    translate: bool = True
+    batch_segments: int = 256
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class RunSummary:
+    inputs: CleanSummary = field(default_factory=CleanSummary)
+    pairs: int = 0
+    rule_counts: Counter[str] = field(default_factory=Counter)
+    flag_counts: Counter[str] = field(default_factory=Counter)
+    translation: TranslateStats = field(default_factory=TranslateStats)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+Progress = Callable[[str, int], None]  # stage, documents done
+
+
+class _Timer:
+    def __init__(self, timings: dict[str, float], stage: str) -> None:
+        self._timings, self._stage = timings, stage
+
+    def __enter__(self) -> None:
+        self._start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self._timings[self._stage] = self._timings.get(self._stage, 0.0) + time.perf_counter() - self._start
+
+
+def run(
+    inputs: Iterable[str],
+    out_dir: Path,
+    config: RunConfig = RunConfig(),
+    translator: Translator | None = None,
+    settings: dict[str, object] | None = None,
+    cache_path: Path | None = None,
+    glob: str = "*.txt",
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Run the pipeline over ``inputs`` into ``out_dir``; ``translator`` may be None only when not translating."""
+    if config.translate and translator is None:
+        raise CorpusError("a translator is needed unless translation is turned off")
+    summary = RunSummary()
+    detector = LanguageDetector(config.detect)
+    source_lang = config.clean.source_lang
+    cache = TranslationCache(cache_path or out_dir / ".cache" / "translations.sqlite") if config.translate else None
+    engine_id = translator.engine_id if translator is not None and config.translate else "none"
+    pending: list[Segment] = []
+
+    with ExitStack() as files:
+        def open_(name: str) -> Any:
+            return files.enter_context(atomic_writer(out_dir / name))
+
+        audit, jsonl, fr = open_("audit.jsonl"), open_("corpus.jsonl"), open_(f"parallel/corpus.{source_lang}")
+        en = tsv = tmx = None
+        if config.translate:
+            en, tsv = open_(f"parallel/corpus.{config.target_lang}"), open_("parallel/corpus.tsv")
+            tmx = TmxWriter(open_("corpus.tmx"), TmxHeader(version("passerelle"), config.tmx_source_code,
+                                                          config.tmx_target_code, creation_date()))
+
+        def flush() -> None:
+            if not pending:
+                return
+            # Engines get the plain typography: ASCII quotes and plain spaces.
+            plain = [apply_typography(s.text, "plain") for s in pending]
+            translations: list[Translation | None] = [None] * len(pending)
+            if config.translate and translator is not None:
+                with _Timer(summary.timings, "translate"):
+                    translations = list(translate_segments(plain, translator, settings or {}, cache,
+                                                           config.batch_segments, summary.translation))
+            with _Timer(summary.timings, "write"):
+                for segment, sent, translation in zip(pending, plain, translations):
+                    write_pair(segment, sent, translation)
+            pending.clear()
+
+        def write_pair(segment: Segment, sent: str, translation: Translation | None) -> None:
+            flags = quality_flags(sent, translation, config.target_lang,
+                                  lambda text: detector.detect(text).lang) if translation else []
+            summary.flag_counts.update(flags)
+            summary.pairs += 1
+            source_line = _one_line(segment.text)
+            record = {
+                "id": segment.seg_id, "doc": segment.doc, "role": segment.role.value, "span": list(segment.span),
+                "lang": segment.lang, "lang_score": segment.lang_score, source_lang: segment.text,
+                config.target_lang: translation.text if translation else None,
+                "engine": engine_id if translation else None, "score": translation.score if translation else None,
+                "flags": flags, "rules": list(segment.rules),
+            }
+            jsonl.write(json_line(record))
+            fr.write(source_line + "\n")
+            if translation is not None and en is not None and tsv is not None and tmx is not None:
+                target_line = _one_line(translation.text)
+                en.write(target_line + "\n")
+                tsv.write(f"{_tsv_field(source_line)}\t{_tsv_field(target_line)}\n")
+                props = [("x-document", segment.doc), ("x-role", segment.role.value), ("x-engine", engine_id),
+                         ("x-score", f"{translation.score:.4f}"), ("x-flags", ",".join(flags))]
+                if tmx.unit(segment.seg_id, props, segment.text, translation.text):
+                    audit.write(json_line({"doc": segment.doc, "span": list(segment.span), "stage": "write",
+                                           "rule": "remove_xml_illegal_characters", "action": "edit",
+                                           "before": segment.text, "after": "", "detail": "tmx"}))
+
+        documents = clean_inputs(inputs, config.clean, glob)
+        done = 0
+        while True:
+            with _Timer(summary.timings, "read+clean"):
+                result = next(documents, None)
+            if result is None:
+                break
+            summary.inputs.record(result)
+            done += 1
+            if isinstance(result, InputFailure):
+                continue
+            _write_document(result, out_dir, source_lang, audit, summary)
+            with _Timer(summary.timings, "segment+detect"):
+                segments = segment_document(result, detector, source_lang)
+            for segment in segments:
+                if segment.lang == source_lang:
+                    pending.append(segment)
+                else:
+                    audit.write(json_line({"doc": segment.doc, "span": list(segment.span), "stage": "detect",
+                                           "rule": "not_source_language", "action": "flag", "before": segment.text,
+                                           "after": "", "detail": f"lang={segment.lang} score={segment.lang_score:g}"}))
+                    summary.rule_counts["not_source_language"] += 1
+            if len(pending) >= config.batch_segments:
+                flush()
+            if progress:
+                progress("documents", done)
+        flush()
+        if tmx is not None:
+            tmx.close()
+    if cache is not None:
+        cache.close()
+    write_text(out_dir / "manifest.json", json.dumps(_manifest(config, engine_id, summary), ensure_ascii=False, indent=2) + "\n")
+    write_text(out_dir / "timings.json", json.dumps({k: round(v, 3) for k, v in summary.timings.items()}, indent=2) + "\n")
+    return summary
+
+
+def _write_document(result: CleanedDocument, out_dir: Path, lang: str, audit: Any, summary: RunSummary) -> None:
+    write_text(out_dir / "clean" / f"{result.document.doc_id}.{lang}.txt", result.text)
+    for event in result.events:
+        audit.write(json_line(event.to_dict()))
+        summary.rule_counts[event.rule] += 1
+
+
+def _one_line(text: str) -> str:
+    """Aligned files hold one segment per line, whatever the segment holds."""
+    return " ".join(text.split("\n")).replace("\r", " ")
+
+
+def _tsv_field(text: str) -> str:
+    return text.replace("\t", " ")
+
+
+def _manifest(config: RunConfig, engine_id: str, summary: RunSummary) -> dict[str, Any]:
+    return {
+        "tool": "passerelle",
+        "version": version("passerelle"),
+        "command": "run",
+        "config": config.to_dict(),
+        "config_hash": config.digest(),
+        "engine": engine_id,
+        "inputs": [asdict(o) for o in summary.inputs.outcomes],
+        "pairs": summary.pairs,
+        "counts": {"rules": dict(sorted(summary.rule_counts.items())), "flags": dict(sorted(summary.flag_counts.items()))},
+    }

@@ -1,0 +1,166 @@
+"""``passerelle run`` end to end with the echo package (a test double): alignment, TMX, determinism, resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from corpus.tmx import TmxHeader, TmxWriter, read_tmx, xml_safe
+from normalise import apply_typography
+
+from .conftest import SEEDS
+
+DTD = etree.DTD(str(Path(__file__).parent / "data" / "tmx14.dtd"))
+OUTPUTS = ("corpus.jsonl", "corpus.tmx", "parallel/corpus.fr", "parallel/corpus.en", "parallel/corpus.tsv",
+           "audit.jsonl", "manifest.json")
+
+
+def passerelle(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "corpus", *args], capture_output=True, timeout=600,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})})
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split("\n")[:-1]
+
+
+def folder_bytes(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != "timings.json" and ".cache" not in p.parts}
+
+
+def assert_valid_tmx(path: Path) -> None:
+    assert DTD.validate(etree.parse(str(path))), DTD.error_log.filter_from_errors()
+
+
+@pytest.fixture(scope="module")
+def seeds_run(echo_package_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("run") / "out"
+    result = passerelle("run", str(SEEDS), "-o", str(out), "--model", str(echo_package_dir), "--beam-size", "1",
+                        "--typography", "plain", "-q")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_seeds_through_the_echo_package_are_aligned(seeds_run: Path) -> None:
+    fr, en, tsv = (lines(seeds_run / "parallel" / f"corpus.{ext}") for ext in ("fr", "en", "tsv"))
+    records = [json.loads(line) for line in lines(seeds_run / "corpus.jsonl")]
+    units = list(read_tmx(seeds_run / "corpus.tmx"))
+    assert len(fr) == len(en) == len(tsv) == len(records) == len(units) > 100
+    assert fr == en, "the echo model gives every French line back"
+    assert all(row == f"{a}\t{b}" for row, a, b in zip(tsv, fr, en))
+    ids = [r["id"] for r in records]
+    assert len(set(ids)) == len(ids) and [u.tuid for u in units] == ids
+    assert all(r["lang"] == "fr" and r["fr"] == r["en"] and "untranslated_copy" in r["flags"] for r in records if len(r["fr"]) >= 20)
+    assert_valid_tmx(seeds_run / "corpus.tmx")
+
+
+def test_manifest_records_inputs_engine_and_counts(seeds_run: Path) -> None:
+    manifest = json.loads((seeds_run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["engine"].startswith("argos:translate-fr_en-echo@")
+    assert len(manifest["inputs"]) == 5 and all(i["status"] == "ok" and len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert manifest["counts"]["rules"]["split_glued_function_words"] >= 1
+    assert manifest["counts"]["flags"]["untranslated_copy"] > 0
+    assert len(manifest["config_hash"]) == 64 and manifest["config"]["clean"]["typography"] == "plain"
+
+
+def test_french_typography_side_and_plain_engine_side(echo_package_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert passerelle("run", str(SEEDS / "001_737a2c596c3a624b.txt"), "-o", str(out), "--model", str(echo_package_dir),
+                      "--beam-size", "1", "--tmx-langs", "fr-FR,en-GB", "-q").returncode == 0
+    fr, en = lines(out / "parallel" / "corpus.fr"), lines(out / "parallel" / "corpus.en")
+    assert [apply_typography(line, "plain") for line in fr] == en
+    assert any("\u202f" in line for line in fr)
+    tmx = (out / "corpus.tmx").read_text(encoding="utf-8")
+    assert 'srclang="fr-FR"' in tmx and 'xml:lang="en-GB"' in tmx and "&nbsp;" not in tmx
+    assert_valid_tmx(out / "corpus.tmx")
+
+
+def test_two_runs_give_byte_identical_folders(seeds_run: Path, echo_package_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "again"
+    result = passerelle("run", str(SEEDS), "-o", str(out), "--model", str(echo_package_dir), "--beam-size", "1",
+                        "--typography", "plain", "-q")
+    assert result.returncode == 0
+    assert folder_bytes(out) == folder_bytes(seeds_run)
+
+
+def test_a_rerun_translates_nothing_again(seeds_run: Path, echo_package_dir: Path) -> None:
+    result = passerelle("run", str(SEEDS), "-o", str(seeds_run), "--model", str(echo_package_dir), "--beam-size", "1",
+                        "--typography", "plain")
+    stderr = result.stderr.decode("utf-8")
+    pairs = len(lines(seeds_run / "corpus.jsonl"))
+    assert result.returncode == 0 and f"{pairs} segment(s), {pairs} from cache" in stderr
+
+
+def test_killed_run_resumes_to_the_same_outputs(echo_package_dir: Path, tmp_path: Path) -> None:
+    def command(out: Path) -> list[str]:
+        return [sys.executable, "-m", "corpus", "run", str(SEEDS), "-o", str(out), "--model", str(echo_package_dir),
+                "--beam-size", "1", "--typography", "plain", "--batch-segments", "8", "-q"]
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    assert subprocess.run(command(tmp_path / "whole"), env=env, timeout=600).returncode == 0
+    out = tmp_path / "killed"
+    args = command(out)
+    process = subprocess.Popen(args, env=env)
+    cache = out / ".cache" / "translations.sqlite"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if cache.exists():
+            try:
+                if sqlite3.connect(cache).execute("SELECT COUNT(*) FROM translations").fetchone()[0] >= 16:
+                    break
+            except sqlite3.Error:
+                pass
+        time.sleep(0.05)
+    assert process.poll() is None, "the run finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not any((out / name).exists() for name in OUTPUTS), "no final file appears before the run ends"
+    assert subprocess.run(args, env=env, timeout=600).returncode == 0
+    assert folder_bytes(out) == folder_bytes(tmp_path / "whole")
+
+
+def test_no_translate_writes_everything_but_the_english_side(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = passerelle("run", str(SEEDS), "-o", str(out), "--no-translate", "-q", env={"ARGOS_PACKAGES_DIR": str(tmp_path / "none")})
+    assert result.returncode == 0, result.stderr
+    assert (out / "parallel" / "corpus.fr").exists() and (out / "corpus.jsonl").exists() and (out / "manifest.json").exists()
+    assert not (out / "parallel" / "corpus.en").exists() and not (out / "corpus.tmx").exists()
+    assert all(json.loads(line)["en"] is None for line in lines(out / "corpus.jsonl"))
+
+
+def test_run_without_a_model_stops_with_the_clear_message(tmp_path: Path) -> None:
+    result = passerelle("run", str(SEEDS), "-o", str(tmp_path / "out"), env={"ARGOS_PACKAGES_DIR": str(tmp_path / "none")})
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 1 and "passerelle models install fr en" in stderr and "Traceback" not in stderr
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=40), st.text(max_size=40)), max_size=5))
+def test_any_text_makes_a_valid_tmx_that_reads_back(tmp_path_factory: pytest.TempPathFactory, pairs: list[tuple[str, str]]) -> None:
+    path = tmp_path_factory.mktemp("tmx") / "t.tmx"
+    with path.open("w", encoding="utf-8") as handle:
+        writer = TmxWriter(handle, TmxHeader("0", "fr", "en", "20240101T000000Z"))
+        for number, (source, target) in enumerate(pairs):
+            writer.unit(f"d:1:{number}", [("x-flags", source)], source, target)
+        writer.close()
+    assert_valid_tmx(path)
+    back = list(read_tmx(path))
+    assert len(back) == len(pairs)
+    # XML parsers turn \r\n and \r into \n; characters XML cannot hold were removed on the way out.
+    def expected(text: str) -> str:
+        return xml_safe(text)[0].replace("\r\n", "\n").replace("\r", "\n")
+
+    assert [(b.source, b.target) for b in back] == [(expected(a), expected(b)) for a, b in pairs]
