@@ -2,13 +2,22 @@
 
 from .clean_job import CleanSummary, InputFailure, clean_inputs, clean_manifest, write_clean_outputs, write_manifest
 from .errors import CorpusError
+from .export import ExportFilter, export
+from .pipeline import RunConfig, RunSummary, run
+from .tmx import read_tmx
 
 __all__ = [
     "CleanSummary",
     "CorpusError",
+    "ExportFilter",
     "InputFailure",
+    "RunConfig",
+    "RunSummary",
     "clean_inputs",
     "clean_manifest",
+    "export",
+    "read_tmx",
+    "run",
     "write_clean_outputs",
     "write_manifest",
 ]

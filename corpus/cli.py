@@ -33,6 +33,7 @@ from translate import (
 from .cache import TranslationCache
 from .clean_job import CleanSummary, InputFailure, clean_inputs, clean_manifest, write_clean_outputs, write_manifest
 from .errors import CorpusError
+from .export import FORMATS, ExportFilter, export
 from .pipeline import RunConfig, run
 from .translate_job import translate_segments
 
@@ -274,3 +275,32 @@ def run_command(inputs: tuple[str, ...], out_dir: Path, glob: str, engine_name: 
         click.echo(f"passerelle: {len(summary.inputs.outcomes) - len(failed)} document(s), {summary.pairs} segment(s), "
                    f"{summary.translation.from_cache} from cache, {len(failed)} failed; wrote {out_dir}", err=True)
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+@main.command("export")
+@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
+@click.option("-o", "--output", "destination", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write (for moses, a prefix: PREFIX.fr and PREFIX.en).")
+@click.option("--min-score", type=float, help="Keep pairs whose engine score is at least this.")
+@click.option("--drop-flagged", is_flag=True, help="Leave out pairs with any quality flag.")
+@click.option("--role", "roles", multiple=True, help="Keep only these roles (body, title, heading, caption); repeatable.")
+@click.option("--tmx-langs", default="fr,en", show_default=True, help="Language codes written in the TMX.")
+def export_command(run_dir: Path, fmt: str, destination: Path, min_score: float | None, drop_flagged: bool,
+                   roles: tuple[str, ...], tmx_langs: str) -> None:
+    """Re-export the pairs of a finished run (its corpus.jsonl) with filters.
+
+    \b
+    Examples:
+      passerelle export out --format tmx -o body.tmx --role body --drop-flagged
+      passerelle export out --format moses -o train --min-score -0.5
+    """
+    codes = tuple(c.strip() for c in tmx_langs.split(","))
+    if len(codes) != 2 or not all(codes):
+        raise click.UsageError("--tmx-langs takes two codes, e.g. fr,en")
+    try:
+        count = export(run_dir, fmt, destination, ExportFilter(min_score, drop_flagged, roles), (codes[0], codes[1]))
+    except CorpusError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_SOME_FAILED)
+    click.echo(f"passerelle: exported {count} pair(s) to {destination}", err=True)

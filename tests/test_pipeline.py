@@ -164,3 +164,32 @@ def test_any_text_makes_a_valid_tmx_that_reads_back(tmp_path_factory: pytest.Tem
         return xml_safe(text)[0].replace("\r\n", "\n").replace("\r", "\n")
 
     assert [(b.source, b.target) for b in back] == [(expected(a), expected(b)) for a, b in pairs]
+
+
+def test_export_filters_and_formats(seeds_run: Path, tmp_path: Path) -> None:
+    records = [json.loads(line) for line in lines(seeds_run / "corpus.jsonl")]
+    body = [r for r in records if r["role"] == "body"]
+    assert passerelle("export", str(seeds_run), "--format", "tmx", "-o", str(tmp_path / "b.tmx"), "--role", "body",
+                      "--tmx-langs", "fr-FR,en-US").returncode == 0
+    assert [u.tuid for u in read_tmx(tmp_path / "b.tmx")] == [r["id"] for r in body]
+    assert_valid_tmx(tmp_path / "b.tmx")
+    assert passerelle("export", str(seeds_run), "--format", "moses", "-o", str(tmp_path / "m"), "--drop-flagged").returncode == 0
+    unflagged = [r for r in records if not r["flags"]]
+    assert lines(tmp_path / "m.fr") == [r["fr"] for r in unflagged] and len(lines(tmp_path / "m.en")) == len(unflagged)
+    assert passerelle("export", str(seeds_run), "--format", "jsonl", "-o", str(tmp_path / "s.jsonl"), "--min-score", "0.5").returncode == 0
+    assert lines(tmp_path / "s.jsonl") == []
+    bad = passerelle("export", str(seeds_run), "--format", "docx", "-o", str(tmp_path / "x"))
+    assert bad.returncode == 2 and b"Traceback" not in bad.stderr
+
+
+def test_reading_a_tmx_expands_no_entities_and_fetches_nothing(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.tmx"
+    hostile.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE tmx SYSTEM "http://example.invalid/tmx14.dtd" [\n'
+        '<!ENTITY secret SYSTEM "file:///etc/passwd">\n<!ENTITY lol "lollollol">]>\n'
+        '<tmx version="1.4"><header creationtool="x" creationtoolversion="1" segtype="sentence" o-tmf="x" '
+        'adminlang="en" srclang="fr" datatype="plaintext"/><body>'
+        '<tu tuid="1"><tuv xml:lang="fr"><seg>a &secret; b &lol;</seg></tuv><tuv xml:lang="en"><seg>c</seg></tuv></tu>'
+        '</body></tmx>\n', encoding="utf-8")
+    (pair,) = read_tmx(hostile)
+    assert "root:" not in pair.source and "lollollol" not in pair.source
