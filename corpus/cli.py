@@ -52,6 +52,13 @@ def _progress(items: Iterable[T], label: str, quiet: bool) -> Iterator[T]:
         yield from bar
 
 
+def _language_pair(value: str) -> tuple[str, str]:
+    codes = [code.strip() for code in value.split(",")]
+    if len(codes) != 2 or not all(codes):
+        raise click.UsageError("--tmx-langs takes two codes, e.g. fr,en")
+    return codes[0], codes[1]
+
+
 def _error(message: str) -> None:
     click.echo(f"passerelle: error: {message}", err=True)
 
@@ -241,9 +248,7 @@ def run_command(inputs: tuple[str, ...], out_dir: Path, glob: str, engine_name: 
       passerelle run seeds -o out --no-translate
       passerelle run corpus/ --glob '*.md' -o out --engine apertium
     """
-    codes = [c.strip() for c in tmx_langs.split(",")]
-    if len(codes) != 2 or not all(codes):
-        raise click.UsageError("--tmx-langs takes two codes, e.g. fr,en")
+    codes = _language_pair(tmx_langs)
     options = EngineOptions(beam_size=beam_size)
     show = not quiet and sys.stderr.isatty()
     config = RunConfig(clean=CleanConfig(typography=typography), tmx_source_code=codes[0], tmx_target_code=codes[1],
@@ -295,11 +300,9 @@ def export_command(run_dir: Path, fmt: str, destination: Path, min_score: float 
       passerelle export out --format tmx -o body.tmx --role body --drop-flagged
       passerelle export out --format moses -o train --min-score -0.5
     """
-    codes = tuple(c.strip() for c in tmx_langs.split(","))
-    if len(codes) != 2 or not all(codes):
-        raise click.UsageError("--tmx-langs takes two codes, e.g. fr,en")
+    codes = _language_pair(tmx_langs)
     try:
-        count = export(run_dir, fmt, destination, ExportFilter(min_score, drop_flagged, roles), (codes[0], codes[1]))
+        count = export(run_dir, fmt, destination, ExportFilter(min_score, drop_flagged, roles), codes)
     except CorpusError as exc:
         _error(str(exc))
         sys.exit(EXIT_SOME_FAILED)

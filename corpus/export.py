@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CorpusError
+from .pipeline import one_line as _one_line
 from .tmx import TmxHeader, TmxWriter, creation_date
 from .writers import atomic_writer, json_line
 
@@ -53,10 +54,6 @@ def export(run_dir: Path, fmt: str, destination: Path, keep: ExportFilter = Expo
         raise CorpusError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     records = (r for r in read_records(run_dir / "corpus.jsonl") if keep.keeps(r))
     return _WRITERS[fmt](records, destination, tmx_codes)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.splitlines())
 
 
 def _jsonl(records: Iterable[dict[str, Any]], destination: Path, codes: tuple[str, str]) -> int:

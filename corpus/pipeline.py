@@ -135,7 +135,7 @@ def run(
                                   lambda text: detector.detect(text).lang) if translation else []
             summary.flag_counts.update(flags)
             summary.pairs += 1
-            source_line = _one_line(segment.text)
+            source_line = one_line(segment.text)
             record = {
                 "id": segment.seg_id, "doc": segment.doc, "role": segment.role.value, "span": list(segment.span),
                 "lang": segment.lang, "lang_score": segment.lang_score, source_lang: segment.text,
@@ -146,7 +146,7 @@ def run(
             jsonl.write(json_line(record))
             fr.write(source_line + "\n")
             if translation is not None and en is not None and tsv is not None and tmx is not None:
-                target_line = _one_line(translation.text)
+                target_line = one_line(translation.text)
                 en.write(target_line + "\n")
                 tsv.write(f"{_tsv_field(source_line)}\t{_tsv_field(target_line)}\n")
                 props = [("x-document", segment.doc), ("x-role", segment.role.value), ("x-engine", engine_id),
@@ -199,9 +199,9 @@ def _write_document(result: CleanedDocument, out_dir: Path, lang: str, audit: An
         summary.rule_counts[event.rule] += 1
 
 
-def _one_line(text: str) -> str:
-    """Aligned files hold one segment per line, whatever the segment holds."""
-    return " ".join(text.split("\n")).replace("\r", " ")
+def one_line(text: str) -> str:
+    """Aligned files hold one segment per line, whatever line breaks (\\n, \\r, U+2028, …) the segment holds."""
+    return " ".join(text.splitlines())
 
 
 def _tsv_field(text: str) -> str:
