@@ -47,13 +47,24 @@ EditRule = Callable[[Block, str], "Edit | None"]
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", fix_line_breaks=False, explain=True)
 
 
+# The no-break spaces French typography puts before : ; ! ? » and after «. Byte 0xA0
+# is also a UTF-8 continuation byte, so ftfy could read "à¢\u00a0" as mojibake;
+# the text is repaired between these spaces, never across them, so that cleaning
+# typeset text again changes nothing.
+_TYPOGRAPHIC_SPACE = re.compile(r"([\u00a0\u202f](?=[:;!?»])|(?<=«)[\u00a0\u202f])")
+
+
 def repair_unicode(block: Block, lang: str) -> Edit | None:
     """Mojibake (``Ã©`` for ``é``), ligatures, control characters, width variants: ftfy, each fix named."""
-    fixed = ftfy.fix_and_explain(block.text, config=_FTFY_CONFIG)
-    if fixed.text == block.text:
-        return None
-    steps = fixed.explanation or []
-    return Edit(fixed.text, ",".join(f"{action}:{parameter}" for action, parameter in steps))
+    pieces = _TYPOGRAPHIC_SPACE.split(block.text)
+    steps: list[str] = []
+    for index in range(0, len(pieces), 2):  # odd indexes hold the spaces themselves
+        fixed = ftfy.fix_and_explain(pieces[index], config=_FTFY_CONFIG)
+        if fixed.text != pieces[index]:
+            pieces[index] = fixed.text
+            steps += [f"{action}:{parameter}" for action, parameter in fixed.explanation or []]
+    text = "".join(pieces)
+    return Edit(text, ",".join(dict.fromkeys(steps))) if text != block.text else None
 
 
 def repair_unicode_across_lines(block: Block, lang: str) -> Edit | None:
@@ -197,7 +208,7 @@ def share_prompt(block: Block, ctx: BlockContext) -> Verdict | None:
     words = _words(block)
     if len(words) > 8:
         return None
-    if p.SHARE.match(block.text) or all(p.SOCIAL_NETWORK.match(w.strip(",;|·-")) for w in words):
+    if p.SHARE.match(block.text) or all(p.SOCIAL_NETWORK.match(w.strip(",;:|·-")) for w in words):
         return Verdict(Role.SHARE, False, "share_prompt")
     return None
 
