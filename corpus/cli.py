@@ -263,9 +263,13 @@ def run_command(inputs: tuple[str, ...], out_dir: Path, glob: str, engine_name: 
             translator = ArgosEngine(read_package(model_dir) if model_dir else find_package("fr", "en"), options)
             settings = options.to_dict()
 
+        counts = {"documents": 0, "segments": 0}
+
         def progress(stage: str, done: int) -> None:
+            counts[stage] = done
             if show:
-                click.echo(f"\rpasserelle: {done} document(s) done", err=True, nl=False)
+                click.echo(f"\rpasserelle: {counts['documents']} document(s) cleaned and segmented, "
+                           f"{counts['segments']} segment(s) translated and written", err=True, nl=False)
 
         summary = run(inputs, out_dir, config, translator, settings, cache_path, glob, progress)
     except (TranslateError, CorpusError, NormaliseError) as exc:

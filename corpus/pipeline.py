@@ -70,7 +70,7 @@ class RunSummary:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-Progress = Callable[[str, int], None]  # stage, documents done
+Progress = Callable[[str, int], None]  # stage ("documents" read and cleaned, "segments" translated and written), count so far
 
 
 class _Timer:
@@ -129,6 +129,8 @@ def run(
                 for segment, sent, translation in zip(pending, plain, translations):
                     write_pair(segment, sent, translation)
             pending.clear()
+            if progress:
+                progress("segments", summary.pairs)
 
         def write_pair(segment: Segment, sent: str, translation: Translation | None) -> None:
             flags = quality_flags(sent, translation, config.target_lang,
