@@ -50,6 +50,11 @@ def _masked(text: str, repair: Callable[[str], Repair], candidate: re.Pattern[st
     return masked.restore(repaired), [masked.restore(s) for s in splits]
 
 
+def _around(match: re.Match[str], width: int = 12) -> str:
+    """The text around a match, from the very string it was found in, to show where a space went in."""
+    return match.string[max(0, match.start() - width):match.end() + width]
+
+
 def _known(word: str, lang: str) -> bool:
     return word_zipf(word.lower(), lang) > 0
 
@@ -86,7 +91,7 @@ def space_after_punctuation(text: str, lang: str) -> Repair:
             return f"{left}{mark} {right}"
 
         def split_comma(match: re.Match[str]) -> str:
-            splits.append(f"{masked[max(0, match.start() - 12):match.end() + 12]} (space after comma)")
+            splits.append(f"{_around(match)} (space after comma)")
             return ", "
 
         repaired = _PUNCT_GLUE.sub(split_pair, masked)
@@ -100,7 +105,7 @@ def space_around_guillemets(text: str, lang: str) -> Repair:
         splits: list[str] = []
 
         def space(match: re.Match[str]) -> str:
-            splits.append(f"{masked[max(0, match.start() - 12):match.end() + 12]} (space at guillemet)")
+            splits.append(f"{_around(match)} (space at guillemet)")
             return " «" if match.group() == "«" else "» "
 
         return _GUILLEMET_GLUE.sub(space, masked), splits
