@@ -8,7 +8,7 @@ Takes ``list[str]`` and returns translations with scores; knows nothing of docum
 """
 
 from .apertium import ApertiumEngine
-from .engine import ArgosEngine, EngineOptions, Translation, Translator, load_engine
+from .engine import ArgosEngine, EngineOptions, Translation, Translator
 from .errors import ModelError, TranslateError
 from .packages import (
     InstalledPackage,
@@ -38,7 +38,6 @@ __all__ = [
     "install_official",
     "install_package",
     "installed_packages",
-    "load_engine",
     "missing_model_message",
     "quality_flags",
     "read_package",

@@ -201,9 +201,3 @@ def _halves(text: str) -> tuple[str, str, str]:
             best = min(cuts, key=lambda m: abs(m.start() - middle))
             return text[:best.start()], best.group(), text[best.end():]
     return text[:middle], "", text[middle:]
-
-
-def load_engine(package_dir: Path, options: EngineOptions = EngineOptions()) -> ArgosEngine:
-    from .packages import read_package
-
-    return ArgosEngine(read_package(package_dir), options)
