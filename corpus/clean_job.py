@@ -7,13 +7,9 @@ that recur across documents (site chrome); it keeps only line hashes.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
-from importlib.metadata import version
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from normalise import (
     CleanConfig,
@@ -140,21 +136,3 @@ def write_clean_outputs(
                 for event in result.events:
                     audit.write(json_line(event.to_dict()))
             yield result
-
-
-def clean_manifest(config: CleanConfig, detect: DetectConfig, summary: CleanSummary) -> dict[str, Any]:
-    """What a ``clean`` run was asked to do and what became of each input; no clock, so reruns compare equal."""
-    settings = {"clean": config.to_dict(), "detect": detect.to_dict()}
-    canonical = json.dumps(settings, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    return {
-        "tool": "passerelle",
-        "version": version("passerelle"),
-        "command": "clean",
-        "config": settings,
-        "config_hash": hashlib.sha256(canonical).hexdigest(),
-        "inputs": [asdict(outcome) for outcome in summary.outcomes],
-    }
-
-
-def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
-    write_text(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

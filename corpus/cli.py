@@ -22,6 +22,7 @@ from translate import (
     EngineOptions,
     InstalledPackage,
     TranslateError,
+    Translator,
     find_package,
     install_official,
     install_package,
@@ -31,11 +32,13 @@ from translate import (
 )
 
 from .cache import TranslationCache
-from .clean_job import CleanSummary, InputFailure, clean_inputs, clean_manifest, write_clean_outputs, write_manifest
+from .clean_job import CleanSummary, InputFailure, clean_inputs, write_clean_outputs
 from .errors import CorpusError
 from .export import FORMATS, ExportFilter, export
+from .manifest import build_manifest, write_manifest
 from .pipeline import RunConfig, run
 from .translate_job import translate_segments
+from .writers import one_line
 
 # Usage errors exit with 2 through click itself.
 EXIT_OK, EXIT_SOME_FAILED = 0, 1
@@ -57,6 +60,17 @@ def _language_pair(value: str) -> tuple[str, str]:
     if len(codes) != 2 or not all(codes):
         raise click.UsageError("--tmx-langs takes two codes, e.g. fr,en")
     return codes[0], codes[1]
+
+
+def _translator(engine_name: str, model_dir: Path | None, from_code: str, to_code: str,
+                options: EngineOptions) -> tuple[Translator, dict[str, object]]:
+    """The engine the options name, ready to use, and the settings its cache entries are keyed by."""
+    if engine_name == "apertium":
+        apertium = ApertiumEngine()
+        apertium.check()
+        return apertium, {}
+    package = read_package(model_dir) if model_dir else find_package(from_code, to_code)
+    return ArgosEngine(package, options), options.to_dict()
 
 
 def _error(message: str) -> None:
@@ -111,7 +125,8 @@ def clean(inputs: tuple[str, ...], out_dir: Path | None, glob: str, source_lang:
             if out_dir is None and isinstance(result, CleanedDocument):
                 click.echo(result.text, nl=False)
         if out_dir is not None:
-            write_manifest(out_dir, clean_manifest(config, detect, summary))
+            settings = {"clean": config.to_dict(), "detect": detect.to_dict()}
+            write_manifest(out_dir, build_manifest("clean", settings, summary.outcomes))
     except (CorpusError, NormaliseError) as exc:
         _error(str(exc))
         sys.exit(EXIT_SOME_FAILED)
@@ -205,16 +220,10 @@ def translate_command(source: str, from_code: str, to_code: str, engine_name: st
     options = EngineOptions(beam_size=beam_size, device=device, compute_type=compute_type)
     lines = sys.stdin.buffer.read().decode("utf-8", errors="replace").splitlines()
     try:
-        engine: ArgosEngine | ApertiumEngine
-        if engine_name == "apertium":
-            engine = ApertiumEngine()
-            engine.check()
-        else:
-            engine = ArgosEngine(read_package(model_dir) if model_dir else find_package(from_code, to_code), options)
+        engine, settings = _translator(engine_name, model_dir, from_code, to_code, options)
         cache = TranslationCache(cache_path) if cache_path else None
-        settings = options.to_dict() if engine_name == "argos" else {}
         for translation in translate_segments(lines, engine, settings, cache):
-            click.echo(" ".join(translation.text.splitlines()))
+            click.echo(one_line(translation.text))
     except (TranslateError, CorpusError) as exc:
         _error(str(exc))
         sys.exit(EXIT_SOME_FAILED)
@@ -254,14 +263,10 @@ def run_command(inputs: tuple[str, ...], out_dir: Path, glob: str, engine_name: 
     config = RunConfig(clean=CleanConfig(typography=typography), tmx_source_code=codes[0], tmx_target_code=codes[1],
                        translate=not no_translate, batch_segments=batch_segments)
     try:
-        translator: ArgosEngine | ApertiumEngine | None = None
+        translator: Translator | None = None
         settings: dict[str, object] = {}
-        if config.translate and engine_name == "apertium":
-            translator = ApertiumEngine()
-            translator.check()
-        elif config.translate:
-            translator = ArgosEngine(read_package(model_dir) if model_dir else find_package("fr", "en"), options)
-            settings = options.to_dict()
+        if config.translate:
+            translator, settings = _translator(engine_name, model_dir, config.clean.source_lang, config.target_lang, options)
 
         counts = {"documents": 0, "segments": 0}
 

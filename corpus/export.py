@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CorpusError
-from .pipeline import one_line as _one_line
-from .tmx import TmxHeader, TmxWriter, creation_date
-from .writers import atomic_writer, json_line
+from .tmx import TmxHeader, TmxWriter, creation_date, unit_props
+from .writers import atomic_writer, json_line, one_line, tsv_line
 
 FORMATS = ("tmx", "tsv", "moses", "jsonl")
 
@@ -69,7 +68,7 @@ def _tsv(records: Iterable[dict[str, Any]], destination: Path, codes: tuple[str,
     count = 0
     with atomic_writer(destination) as out:
         for record in records:
-            out.write(f"{_one_line(record['fr']).replace(chr(9), ' ')}\t{_one_line(record['en']).replace(chr(9), ' ')}\n")
+            out.write(tsv_line(record["fr"], record["en"]))
             count += 1
     return count
 
@@ -79,8 +78,8 @@ def _moses(records: Iterable[dict[str, Any]], destination: Path, codes: tuple[st
     with atomic_writer(destination.with_name(destination.name + ".fr")) as fr, \
             atomic_writer(destination.with_name(destination.name + ".en")) as en:
         for record in records:
-            fr.write(_one_line(record["fr"]) + "\n")
-            en.write(_one_line(record["en"]) + "\n")
+            fr.write(one_line(record["fr"]) + "\n")
+            en.write(one_line(record["en"]) + "\n")
             count += 1
     return count
 
@@ -90,10 +89,7 @@ def _tmx(records: Iterable[dict[str, Any]], destination: Path, codes: tuple[str,
     with atomic_writer(destination) as out:
         writer = TmxWriter(out, TmxHeader(version("passerelle"), codes[0], codes[1], creation_date()))
         for record in records:
-            props = [("x-document", record.get("doc", "")), ("x-role", record.get("role", "")),
-                     ("x-engine", record.get("engine") or ""), ("x-score", f"{record.get('score') or 0:.4f}"),
-                     ("x-flags", ",".join(record.get("flags", [])))]
-            writer.unit(record["id"], props, record["fr"], record["en"])
+            writer.unit(record["id"], unit_props(record), record["fr"], record["en"])
             count += 1
         writer.close()
     return count

@@ -13,7 +13,6 @@ runs over the same inputs give byte-identical folders.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections import Counter
@@ -24,15 +23,26 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from normalise import CleanConfig, CleanedDocument, DetectConfig, LanguageDetector, Segment, apply_typography, segment_document
+from normalise import (
+    Action,
+    AuditEvent,
+    CleanConfig,
+    CleanedDocument,
+    DetectConfig,
+    LanguageDetector,
+    Segment,
+    apply_typography,
+    segment_document,
+)
 from translate import Translation, Translator, quality_flags
 
 from .cache import TranslationCache
 from .clean_job import CleanSummary, InputFailure, clean_inputs
 from .errors import CorpusError
-from .tmx import TmxHeader, TmxWriter, creation_date
+from .manifest import build_manifest, write_manifest
+from .tmx import TmxHeader, TmxWriter, creation_date, unit_props
 from .translate_job import TranslateStats, translate_segments
-from .writers import atomic_writer, json_line, write_text
+from .writers import atomic_writer, json_line, one_line, tsv_line, write_text
 
 
 @dataclass(frozen=True)
@@ -55,9 +65,6 @@ class RunConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-    def digest(self) -> str:
-        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -137,7 +144,6 @@ def run(
                                   lambda text: detector.detect(text).lang) if translation else []
             summary.flag_counts.update(flags)
             summary.pairs += 1
-            source_line = one_line(segment.text)
             record = {
                 "id": segment.seg_id, "doc": segment.doc, "role": segment.role.value, "span": list(segment.span),
                 "lang": segment.lang, "lang_score": segment.lang_score, source_lang: segment.text,
@@ -146,17 +152,13 @@ def run(
                 "flags": flags, "rules": list(segment.rules),
             }
             jsonl.write(json_line(record))
-            fr.write(source_line + "\n")
+            fr.write(one_line(segment.text) + "\n")
             if translation is not None and en is not None and tsv is not None and tmx is not None:
-                target_line = one_line(translation.text)
-                en.write(target_line + "\n")
-                tsv.write(f"{_tsv_field(source_line)}\t{_tsv_field(target_line)}\n")
-                props = [("x-document", segment.doc), ("x-role", segment.role.value), ("x-engine", engine_id),
-                         ("x-score", f"{translation.score:.4f}"), ("x-flags", ",".join(flags))]
-                if tmx.unit(segment.seg_id, props, segment.text, translation.text):
-                    audit.write(json_line({"doc": segment.doc, "span": list(segment.span), "stage": "write",
-                                           "rule": "remove_xml_illegal_characters", "action": "edit",
-                                           "before": segment.text, "after": "", "detail": "tmx"}))
+                en.write(one_line(translation.text) + "\n")
+                tsv.write(tsv_line(segment.text, translation.text))
+                if tmx.unit(segment.seg_id, unit_props(record), segment.text, translation.text):
+                    audit.write(json_line(AuditEvent(segment.doc, segment.span, "write", "remove_xml_illegal_characters",
+                                                     Action.EDIT, segment.text, "", "tmx").to_dict()))
 
         documents = clean_inputs(inputs, config.clean, glob)
         done = 0
@@ -176,9 +178,8 @@ def run(
                 if segment.lang == source_lang:
                     pending.append(segment)
                 else:
-                    audit.write(json_line({"doc": segment.doc, "span": list(segment.span), "stage": "detect",
-                                           "rule": "not_source_language", "action": "flag", "before": segment.text,
-                                           "after": "", "detail": f"lang={segment.lang} score={segment.lang_score:g}"}))
+                    audit.write(json_line(AuditEvent(segment.doc, segment.span, "detect", "not_source_language", Action.FLAG,
+                                                     segment.text, "", f"lang={segment.lang} score={segment.lang_score:g}").to_dict()))
                     summary.rule_counts["not_source_language"] += 1
             if len(pending) >= config.batch_segments:
                 flush()
@@ -189,7 +190,7 @@ def run(
             tmx.close()
     if cache is not None:
         cache.close()
-    write_text(out_dir / "manifest.json", json.dumps(_manifest(config, engine_id, summary), ensure_ascii=False, indent=2) + "\n")
+    write_manifest(out_dir, _manifest(config, engine_id, summary))
     write_text(out_dir / "timings.json", json.dumps({k: round(v, 3) for k, v in summary.timings.items()}, indent=2) + "\n")
     return summary
 
@@ -201,24 +202,10 @@ def _write_document(result: CleanedDocument, out_dir: Path, lang: str, audit: An
         summary.rule_counts[event.rule] += 1
 
 
-def one_line(text: str) -> str:
-    """Aligned files hold one segment per line, whatever line breaks (\\n, \\r, U+2028, …) the segment holds."""
-    return " ".join(text.splitlines())
-
-
-def _tsv_field(text: str) -> str:
-    return text.replace("\t", " ")
-
-
 def _manifest(config: RunConfig, engine_id: str, summary: RunSummary) -> dict[str, Any]:
-    return {
-        "tool": "passerelle",
-        "version": version("passerelle"),
-        "command": "run",
-        "config": config.to_dict(),
-        "config_hash": config.digest(),
-        "engine": engine_id,
-        "inputs": [asdict(o) for o in summary.inputs.outcomes],
-        "pairs": summary.pairs,
-        "counts": {"rules": dict(sorted(summary.rule_counts.items())), "flags": dict(sorted(summary.flag_counts.items()))},
-    }
+    return build_manifest(
+        "run", config.to_dict(), summary.inputs.outcomes,
+        engine=engine_id,
+        pairs=summary.pairs,
+        counts={"rules": dict(sorted(summary.rule_counts.items())), "flags": dict(sorted(summary.flag_counts.items()))},
+    )

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .errors import CorpusError
@@ -84,6 +84,13 @@ class TmxWriter:
 
     def close(self) -> None:
         self._handle.write("  </body>\n</tmx>\n")
+
+
+def unit_props(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """The ``<prop>``s of a pair's ``<tu>``, from its corpus.jsonl record: provenance and quality."""
+    return [("x-document", record.get("doc", "")), ("x-role", record.get("role", "")),
+            ("x-engine", record.get("engine") or ""), ("x-score", f"{record.get('score') or 0.0:.4f}"),
+            ("x-flags", ",".join(record.get("flags", [])))]
 
 
 @dataclass(frozen=True)

@@ -52,3 +52,13 @@ def json_line(record: dict[str, Any]) -> str:
     """One JSON object on one line; non-ASCII kept readable, key order as given."""
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
+
+
+def one_line(text: str) -> str:
+    """Aligned files hold one segment per line, whatever line breaks (\\n, \\r, U+2028, …) the segment holds."""
+    return " ".join(text.splitlines())
+
+
+def tsv_line(source: str, target: str) -> str:
+    """``source<TAB>target``: one line, no tab inside a field."""
+    return f"{one_line(source).replace(chr(9), ' ')}\t{one_line(target).replace(chr(9), ' ')}\n"

@@ -1,0 +1,40 @@
+"""manifest.json: what a command was asked to do and what became of each input.
+
+No clock goes in, so two identical runs write identical manifests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from .clean_job import InputOutcome
+from .writers import write_text
+
+
+def config_hash(settings: dict[str, Any]) -> str:
+    """sha256 of the settings in canonical JSON (sorted keys, no spaces)."""
+    canonical = json.dumps(settings, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def build_manifest(command: str, settings: dict[str, Any], outcomes: Iterable[InputOutcome], **extra: Any) -> dict[str, Any]:
+    """The manifest of one command: tool, version, settings and their hash, each input, then ``extra``."""
+    return {
+        "tool": "passerelle",
+        "version": version("passerelle"),
+        "command": command,
+        "config": settings,
+        "config_hash": config_hash(settings),
+        "inputs": [asdict(outcome) for outcome in outcomes],
+        **extra,
+    }
+
+
+def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+    write_text(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
