@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from normalise import (
     CleanConfig,
@@ -130,9 +131,14 @@ def write_clean_outputs(
     with atomic_writer(out_dir / "audit.jsonl") as audit, atomic_writer(out_dir / "segments.jsonl") as segments:
         for result in results:
             if isinstance(result, CleanedDocument):
-                write_text(out_dir / "clean" / f"{result.document.doc_id}.{config.source_lang}.txt", result.text)
+                write_cleaned(result, out_dir, config.source_lang, audit)
                 for segment in segment_document(result, detector, config.source_lang):
                     segments.write(json_line(segment.to_dict()))
-                for event in result.events:
-                    audit.write(json_line(event.to_dict()))
             yield result
+
+
+def write_cleaned(result: CleanedDocument, out_dir: Path, lang: str, audit: IO[str]) -> None:
+    """``clean/<doc>.<lang>.txt`` for one document, and its audit events on ``audit``."""
+    write_text(out_dir / "clean" / f"{result.document.doc_id}.{lang}.txt", result.text)
+    for event in result.events:
+        audit.write(json_line(event.to_dict()))

@@ -27,7 +27,6 @@ from normalise import (
     Action,
     AuditEvent,
     CleanConfig,
-    CleanedDocument,
     DetectConfig,
     LanguageDetector,
     Segment,
@@ -37,7 +36,7 @@ from normalise import (
 from translate import Translation, Translator, quality_flags
 
 from .cache import TranslationCache
-from .clean_job import CleanSummary, InputFailure, clean_inputs
+from .clean_job import CleanSummary, InputFailure, clean_inputs, write_cleaned
 from .errors import CorpusError
 from .manifest import build_manifest, write_manifest
 from .tmx import TmxHeader, TmxWriter, creation_date, unit_props
@@ -171,7 +170,8 @@ def run(
             done += 1
             if isinstance(result, InputFailure):
                 continue
-            _write_document(result, out_dir, source_lang, audit, summary)
+            write_cleaned(result, out_dir, source_lang, audit)
+            summary.rule_counts.update(event.rule for event in result.events)
             with _Timer(summary.timings, "segment+detect"):
                 segments = segment_document(result, detector, source_lang)
             for segment in segments:
@@ -193,13 +193,6 @@ def run(
     write_manifest(out_dir, _manifest(config, engine_id, summary))
     write_text(out_dir / "timings.json", json.dumps({k: round(v, 3) for k, v in summary.timings.items()}, indent=2) + "\n")
     return summary
-
-
-def _write_document(result: CleanedDocument, out_dir: Path, lang: str, audit: Any, summary: RunSummary) -> None:
-    write_text(out_dir / "clean" / f"{result.document.doc_id}.{lang}.txt", result.text)
-    for event in result.events:
-        audit.write(json_line(event.to_dict()))
-        summary.rule_counts[event.rule] += 1
 
 
 def _manifest(config: RunConfig, engine_id: str, summary: RunSummary) -> dict[str, Any]:
