@@ -174,10 +174,12 @@ def models_install(source: tuple[str, ...]) -> None:
 
 
 def _install_official_with_progress(from_code: str, to_code: str) -> InstalledPackage:
-    show = sys.stderr.isatty()
+    """The download with a progress bar on stderr, only for a person watching a terminal."""
+    if not sys.stderr.isatty():
+        return install_official(from_code, to_code)
     with click.progressbar(length=1, label=f"downloading {from_code}->{to_code}", file=sys.stderr) as bar:
         def progress(done: int, total: int) -> None:
-            if show and total:
+            if total:
                 bar.length = total
                 bar.update(done - bar.pos)
         return install_official(from_code, to_code, progress=progress)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from translate import (
     ModelError,
     Translation,
     find_package,
+    install_official,
     install_package,
     installed_packages,
     quality_flags,
@@ -165,3 +168,22 @@ def test_translate_command_writes_one_line_per_input_line(echo_package_dir: Path
     result = passerelle("translate", "-", "--beam-size", "1", "--cache", str(tmp_path / "c.sqlite"), stdin=stdin, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode("utf-8").split("\n")[:-1] == [line.strip() for line in lines]
+
+
+def test_installing_the_official_package_offline_fails_at_once_with_a_clear_error(tmp_path: Path) -> None:
+    started = time.monotonic()
+    with pytest.raises(ModelError, match="cannot read the package index"):
+        install_official("fr", "en", tmp_path / "packages", index_url="http://127.0.0.1:9/index.json")
+    assert time.monotonic() - started < 30
+
+
+def test_installing_the_official_package_from_an_index(echo_package_dir: Path, tmp_path: Path) -> None:
+    archive = build_echo_package(tmp_path / "built", archive=True)
+    index = tmp_path / "index.json"
+    index.write_text(json.dumps([{"type": "translate", "from_code": "fr", "to_code": "en", "links": [archive.as_uri()]}]),
+                     encoding="utf-8")
+    seen: list[int] = []
+    installed = install_official("fr", "en", tmp_path / "packages", lambda done, total: seen.append(done), index.as_uri())
+    assert installed.from_code == "fr" and seen and seen[-1] == archive.stat().st_size
+    with pytest.raises(ModelError, match="no de→en package"):
+        install_official("de", "en", tmp_path / "packages", index_url=index.as_uri())

@@ -157,20 +157,28 @@ def remove_package(name: str, packages_dir: Path | None = None) -> InstalledPack
 
 
 def install_official(from_code: str, to_code: str, packages_dir: Path | None = None,
-                     progress: Progress | None = None) -> InstalledPackage:
-    """Fetch the official package for a language pair from the Argos index (needs the network)."""
-    from argostranslate import package as argos_package
+                     progress: Progress | None = None, index_url: str | None = None) -> InstalledPackage:
+    """Fetch the official package for a language pair from the Argos index (needs the network).
 
+    The index is read here, with a timeout, rather than through argostranslate's
+    ``get_available_packages``: offline, that one retries the download forever.
+    """
+    if index_url is None:
+        from argostranslate import settings
+
+        index_url = str(settings.remote_package_index)
     try:
-        argos_package.update_package_index()
-        available = [p for p in argos_package.get_available_packages() if (p.from_code, p.to_code) == (from_code, to_code)]
-    except Exception as exc:  # argostranslate raises bare Exceptions for network failures
-        raise ModelError(f"cannot read the package index (offline?): {exc}") from exc
+        with urllib.request.urlopen(index_url, timeout=30) as response:
+            index = json.load(response)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read the package index {index_url} (offline?): {exc}") from exc
+    available = [entry for entry in index if isinstance(entry, dict) and entry.get("type", "translate") == "translate"
+                 and (entry.get("from_code"), entry.get("to_code")) == (from_code, to_code) and entry.get("links")]
     if not available:
         raise ModelError(f"the package index has no {from_code}→{to_code} package")
     with tempfile.TemporaryDirectory() as scratch:
         archive = Path(scratch) / f"translate-{from_code}_{to_code}.argosmodel"
-        _download(available[0].links, archive, progress)
+        _download(list(available[0]["links"]), archive, progress)
         return install_package(archive, packages_dir)
 
 
