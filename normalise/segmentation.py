@@ -34,6 +34,9 @@ _INITIALS = re.compile(r"(?:[^\W\d_]\.-?)*[^\W\d_]")
 _ROMAN = re.compile(r"[IVXLCDM]+")
 # Characters that may open a sentence besides a capital or a digit.
 _OPENERS = frozenset("«“\"‘'([¿¡–—-•")
+# Characters before a full stop that decide it: far longer than any title,
+# abbreviation, initials or number that can precede one.
+_LOOK_BACK = 120
 # Markers of elided text, "(...)" and "[…]", continue into what follows.
 _ELISION_OPEN = frozenset("([")
 
@@ -74,7 +77,10 @@ def _ends_sentence(line: str, match: re.Match[str], lang: str) -> bool:
     if punct != ".":
         elided = match.start() > 0 and line[match.start() - 1] in _ELISION_OPEN and match.group("close")[:1] in ")]"
         return opens and not elided
-    return _full_stop_ends_sentence(line[:match.start()], following, match.group("next_word"), lang)
+    # The word before the stop is all the rule needs; a bounded look-back keeps a
+    # paragraph of any length linear.
+    before = line[max(0, match.start() - _LOOK_BACK):match.start()]
+    return _full_stop_ends_sentence(before, following, match.group("next_word"), lang)
 
 
 def _full_stop_ends_sentence(before: str, following: str, next_word: str, lang: str) -> bool:
