@@ -24,7 +24,7 @@ from statistics import median
 
 import ftfy
 
-from . import glued_words
+from . import characters, glued_words
 from . import patterns as p
 from .lexicon_language import LanguageGuess, guess_language, needed_margin, stop_word_density, words_of
 from .markdown import MarkdownLine, reduce_markdown
@@ -52,6 +52,24 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", fi
 # the text is repaired between these spaces, never across them, so that cleaning
 # typeset text again changes nothing.
 _TYPOGRAPHIC_SPACE = re.compile(r"([\u00a0\u202f](?=[:;!?»])|(?<=«)[\u00a0\u202f])")
+
+
+def replace_lone_surrogates(block: Block, lang: str) -> Edit | None:
+    """Half a UTF-16 pair (from a library caller's string) becomes U+FFFD; no file could hold it."""
+    text, count = characters.replace_lone_surrogates(block.text)
+    return Edit(text, f"count={count}") if count else None
+
+
+def remove_invisible_characters(block: Block, lang: str) -> Edit | None:
+    """Controls, zero-width and bidi marks, soft hyphens: invisible, yet they split words and break XML."""
+    text, kinds = characters.remove_invisible(block.text)
+    return Edit(text, ",".join(kinds)) if kinds else None
+
+
+def plain_spaces(block: Block, lang: str) -> Edit | None:
+    """Tabs, separators and fixed-width spaces become plain spaces (no-break spaces stay)."""
+    text = characters.plain_spaces(block.text)
+    return Edit(text) if text != block.text else None
 
 
 def repair_unicode(block: Block, lang: str) -> Edit | None:
@@ -95,8 +113,8 @@ def strip_markdown_across_lines(block: Block, lang: str) -> Edit | None:
 def _markdown_edit(block: Block, md: MarkdownLine) -> Edit | None:
     if md.text == block.text:
         return None
-    # Entities and backslash escapes change the text without a construct of their own.
-    return Edit(md.text, ",".join(md.constructs) or "escape")
+    # Entities, backslash escapes and runs of spaces change the text without a construct of their own.
+    return Edit(md.text, ",".join(md.constructs) or ("spaces" if md.text.split() == block.text.split() else "escape"))
 
 
 def strip_source_prefix(block: Block, lang: str) -> Edit | None:
@@ -130,7 +148,15 @@ def _glue_rule(repair: Callable[[str, str], tuple[str, list[str]]]) -> EditRule:
 # Line edits see each source line as it came; paragraph edits run after cut
 # paragraphs are joined again, so they see the paragraph the output will hold.
 # Glued words are split last, once Markdown no longer hides the word edges.
-LINE_EDIT_RULES: tuple[EditRule, ...] = (repair_unicode, strip_markdown)
+# Surrogates go before ftfy, which cannot encode them; invisible characters after,
+# once ftfy has read the C1 controls that are really cp1252 mojibake.
+LINE_EDIT_RULES: tuple[EditRule, ...] = (
+    replace_lone_surrogates,
+    repair_unicode,
+    remove_invisible_characters,
+    plain_spaces,
+    strip_markdown,
+)
 PARAGRAPH_EDIT_RULES: tuple[EditRule, ...] = (
     repair_unicode_across_lines,
     strip_markdown_across_lines,
