@@ -7,6 +7,7 @@ that recur across documents (site chrome); it keeps only line hashes.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,13 +23,14 @@ from normalise import (
     InputRef,
     LanguageDetector,
     clean_document,
+    display_path,
     iter_input_refs,
     read_document,
     repeated_lines,
     segment_document,
 )
 
-from .writers import atomic_writer, json_line, write_text
+from .writers import atomic_writer, document_file, json_line, prepare_output_folder, write_text
 
 
 @dataclass(frozen=True)
@@ -62,23 +64,33 @@ class CleanSummary:
 
     def record(self, result: CleanedDocument | InputFailure) -> InputOutcome:
         if isinstance(result, InputFailure):
-            outcome = InputOutcome(result.path, None, "failed", result.reason)
+            outcome = InputOutcome(display_path(result.path), None, "failed", result.reason)
         else:
             kept = len(result.kept)
             document = result.document
             outcome = InputOutcome(
-                document.path,
+                display_path(document.path),
                 document.doc_id,
                 "ok" if kept else "empty",
-                "" if kept else "nothing kept after cleaning",
+                "" if kept else _why_empty(result),
                 kept,
                 len(result.blocks) - kept,
                 document.size,
                 document.sha256,
-                f"{document.decoding.encoding} bom={document.decoding.bom} newlines={document.decoding.newlines}",
+                document.decoding.describe(),
             )
         self.outcomes.append(outcome)
         return outcome
+
+
+def _why_empty(result: CleanedDocument) -> str:
+    """Why a document that was read gave no text, in words a user can act on."""
+    if not result.document.text:
+        return "empty file"
+    if not result.document.text.strip():
+        return "only white space"
+    reasons = Counter(b.verdict.reason for b in result.blocks if b.verdict is not None and not b.verdict.keep)
+    return "nothing kept: " + ", ".join(f"{reason} {count}" for reason, count in reasons.most_common())
 
 
 def clean_inputs(
@@ -95,9 +107,9 @@ def clean_inputs(
         # Standard input can be read only once, yet the batch may need it twice.
         if ref.is_stdin:
             if doc_id not in stdin_cache:
-                stdin_cache[doc_id] = read_document(ref, doc_id)
+                stdin_cache[doc_id] = read_document(ref, doc_id, config.max_input_bytes)
             return stdin_cache[doc_id]
-        return read_document(ref, doc_id)
+        return read_document(ref, doc_id, config.max_input_bytes)
 
     doc_ids = [ids.assign(ref) for ref in refs]
     repeated: frozenset[str] = frozenset()
@@ -128,6 +140,7 @@ def write_clean_outputs(
 ) -> Iterator[CleanedDocument | InputFailure]:
     """Write ``clean/<doc>.<lang>.txt`` per document, ``segments.jsonl`` and ``audit.jsonl`` for the batch, passing results on."""
     detector = detector or LanguageDetector(DetectConfig(candidates=config.language_candidates))
+    prepare_output_folder(out_dir)
     with atomic_writer(out_dir / "audit.jsonl") as audit, atomic_writer(out_dir / "segments.jsonl") as segments:
         for result in results:
             if isinstance(result, CleanedDocument):
@@ -139,6 +152,6 @@ def write_clean_outputs(
 
 def write_cleaned(result: CleanedDocument, out_dir: Path, lang: str, audit: IO[str]) -> None:
     """``clean/<doc>.<lang>.txt`` for one document, and its audit events on ``audit``."""
-    write_text(out_dir / "clean" / f"{result.document.doc_id}.{lang}.txt", result.text)
+    write_text(document_file(out_dir / "clean", result.document.doc_id, f".{lang}.txt"), result.text)
     for event in result.events:
         audit.write(json_line(event.to_dict()))

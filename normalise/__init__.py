@@ -7,7 +7,7 @@
 
 from .cleaning import CleanConfig, CleanedDocument, clean_document, clean_text, document_from_text, repeated_lines
 from .errors import InputError, NormaliseError
-from .reading import DocumentIds, InputRef, decode_bytes, iter_input_refs, read_document
+from .reading import DocumentIds, InputRef, decode_bytes, display_path, iter_input_refs, read_document
 from .segmentation import sentence_spans, split_sentences
 from .language_id import DetectConfig, Detection, LanguageDetector
 from .records import Action, AuditEvent, Block, Decoding, Document, Role, Segment, Verdict
@@ -37,6 +37,7 @@ __all__ = [
     "clean_document",
     "clean_text",
     "decode_bytes",
+    "display_path",
     "document_from_text",
     "iter_input_refs",
     "read_document",

@@ -51,6 +51,9 @@ class CleanConfig:
     typography: profile applied to the kept text (:mod:`normalise.typography`):
         ``french`` for the French side of the corpus, ``plain`` for ASCII quotes
         and plain spaces.
+    max_input_bytes: larger inputs are reported and not read, so one stray
+        dump cannot exhaust memory or stall a batch (news articles are a few
+        kB; 10 MB leaves room for whole-site exports).
     """
 
     source_lang: str = "fr"
@@ -59,6 +62,7 @@ class CleanConfig:
     repeat_min_docs: int = 3
     repeat_max_chars: int = 300
     typography: str = "french"
+    max_input_bytes: int = 10_000_000
 
     def __post_init__(self) -> None:
         if self.typography not in PROFILES:
@@ -88,19 +92,25 @@ class CleanedDocument:
 def line_key(line: str) -> str:
     """What makes two lines "the same line" across documents."""
     folded = " ".join(line.casefold().split())
-    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
+    return hashlib.blake2b(folded.encode("utf-8", errors="surrogatepass"), digest_size=8).hexdigest()
 
 
 def repeated_lines(texts: Iterable[str], config: CleanConfig) -> frozenset[str]:
     """Keys of the lines that occur in at least ``config.repeat_min_docs`` of ``texts``.
 
     Only the keys are held, never the documents, so a batch of any size is
-    counted in bounded memory per distinct line.
+    counted in bounded memory per distinct line. Identical documents count once.
     """
     if config.repeat_min_docs <= 0:
         return frozenset()
     counts: Counter[str] = Counter()
+    seen: set[str] = set()
     for text in texts:
+        # The same file given twice (or copied under two names) is one page, not
+        # evidence that its lines are site chrome.
+        if (fingerprint := line_key(text)) in seen:
+            continue
+        seen.add(fingerprint)
         counts.update({line_key(b.text) for b in split_blocks(text) if len(b.text) <= config.repeat_max_chars})
     return frozenset(key for key, n in counts.items() if n >= config.repeat_min_docs)
 
@@ -139,11 +149,9 @@ def clean_document(
         return result
 
     decoding = document.decoding
-    if decoding.encoding not in ("utf-8", "str") or decoding.bom or decoding.newlines not in ("lf", "none"):
-        events.append(AuditEvent(
-            doc_id, (0, len(source)), "read", "decode", Action.FLAG, "", "",
-            f"encoding={decoding.encoding} bom={decoding.bom} newlines={decoding.newlines} confidence={decoding.confidence:g}",
-        ))
+    unusual = decoding.encoding not in ("utf-8", "str") or decoding.bom or decoding.stray_bytes
+    if unusual or decoding.newlines not in ("lf", "none"):
+        events.append(AuditEvent(doc_id, (0, len(source)), "read", "decode", Action.FLAG, "", "", decoding.describe()))
 
     blocks = split_blocks(source)
     for block in blocks:
@@ -226,7 +234,8 @@ def _describe(verdict: Verdict) -> str:
 def document_from_text(text: str, doc_id: str = "text") -> Document:
     """Wrap a string as a :class:`Document`, for library callers who have text, not files."""
     normalised, newlines = normalise_newlines(text)
-    data = text.encode("utf-8")
+    # A str may hold lone surrogates (from broken UTF-16 or escaped file names); hash them as they are.
+    data = text.encode("utf-8", errors="surrogatepass")
     return Document(
         doc_id=doc_id,
         path="<text>",

@@ -38,11 +38,23 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # keeps it from "finding" Cyrillic or Greek in plain cp1252 French.
 _FALLBACK_ENCODINGS = ["utf_16_le", "utf_16_be", "cp1252", "latin_1", "iso8859_15", "mac_roman"]
 
-# Share of control characters (other than tab, newline, carriage return, form feed)
+# Share of control characters (other than NUL, tab, line breaks and form feed)
 # above which decoded text is taken to be binary data rather than a text file.
-_MAX_CONTROL_RATIO = 0.02
+# NUL is left out: text padded or sprinkled with NULs by a crashed writer is
+# still text, and the cleaner removes them (audited).
+_MAX_CONTROL_RATIO = 0.10
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# A file is UTF-8 with a few stray bytes (a latin-1 word pasted in, a damaged
+# sector) rather than a legacy encoding when its valid non-ASCII characters
+# outnumber the stray bytes this many times.
+_UTF8_MAJORITY = 4
+_STRAY_BYTE = re.compile(r"[\udc80-\udcff]")
+
+# UTF-16 without a mark: at least this share of the bytes are NUL, nearly all
+# on one side of each byte pair (ASCII-range text in UTF-16 LE or BE).
+_UTF16_NUL_SHARE = 0.3
+_UTF16_NUL_SIDE = 0.95
 
 
 @dataclass(frozen=True)
@@ -99,23 +111,55 @@ def decode_bytes(data: bytes, origin: str = "<bytes>") -> tuple[str, Decoding]:
             except UnicodeDecodeError as exc:
                 raise InputError(origin, f"starts with a {encoding} byte-order mark but is not valid {encoding} ({exc.reason} at byte {exc.start})") from exc
             return _finish(text, encoding, bom=True, confidence=1.0, origin=origin)
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return _finish(utf16[0], utf16[1], bom=False, confidence=1.0, origin=origin)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     else:
         return _finish(text, "utf-8", bom=False, confidence=1.0, origin=origin)
+    mostly = _utf8_with_stray_bytes(data)
+    if mostly is not None:
+        return _finish(mostly[0], "utf-8", bom=False, confidence=1.0, origin=origin, stray=mostly[1])
     best = from_bytes(data, cp_isolation=_FALLBACK_ENCODINGS).best()
     if best is None:
         raise InputError(origin, "not text: no encoding decodes it (binary file?)")
     return _finish(str(best), best.encoding, bom=False, confidence=round(1.0 - best.chaos, 3), origin=origin)
 
 
-def _finish(text: str, encoding: str, *, bom: bool, confidence: float, origin: str) -> tuple[str, Decoding]:
-    if text and len(_CONTROL.findall(text)) / len(text) > _MAX_CONTROL_RATIO:
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Text and codec when ``data`` has the NUL pattern of UTF-16 and decodes as it."""
+    nuls = data.count(0)
+    if len(data) < 2 or len(data) % 2 or nuls < _UTF16_NUL_SHARE * len(data):
+        return None
+    even = data[0::2].count(0)
+    for encoding, side in (("utf-16-be", even), ("utf-16-le", nuls - even)):
+        if side >= _UTF16_NUL_SIDE * nuls:
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _utf8_with_stray_bytes(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 text with its few invalid bytes read as cp1252 (what they nearly always are), and their count."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = len(_STRAY_BYTE.findall(text))
+    valid = sum(1 for c in text if c >= "\x80") - stray
+    if valid < _UTF8_MAJORITY * stray:
+        return None
+    return _STRAY_BYTE.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", errors="replace"), text), stray
+
+
+def _finish(text: str, encoding: str, *, bom: bool, confidence: float, origin: str, stray: int = 0) -> tuple[str, Decoding]:
+    meaningful = len(text) - text.count("\x00")
+    if meaningful and len(_CONTROL.findall(text)) / meaningful > _MAX_CONTROL_RATIO:
         raise InputError(origin, f"looks like binary data, not text (too many control characters once decoded as {encoding})")
     normalised, newlines = normalise_newlines(text)
-    return normalised, Decoding(encoding=encoding, bom=bom, newlines=newlines, confidence=confidence)
+    return normalised, Decoding(encoding=encoding, bom=bom, newlines=newlines, confidence=confidence, stray_bytes=stray)
 
 
 def normalise_newlines(text: str) -> tuple[str, str]:
@@ -152,10 +196,24 @@ class DocumentIds:
         return candidate
 
 
-def read_document(ref: InputRef, doc_id: str) -> Document:
-    """Read and decode one input; any failure is an :class:`InputError` naming it."""
+def display_path(path: str) -> str:
+    """A path as it can be printed and written to JSON: undecodable bytes and control characters escaped."""
+    text = os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def read_document(ref: InputRef, doc_id: str, max_bytes: int | None = None) -> Document:
+    """Read and decode one input; any failure is an :class:`InputError` naming it.
+
+    At most ``max_bytes`` are read: a larger input is refused before it fills memory.
+    """
+    limit = -1 if max_bytes is None else max_bytes + 1
     try:
-        data = sys.stdin.buffer.read() if ref.is_stdin else Path(ref.path).read_bytes()
+        if ref.is_stdin:
+            data = sys.stdin.buffer.read(limit)
+        else:
+            with open(ref.path, "rb") as handle:
+                data = handle.read(limit)
     except FileNotFoundError as exc:
         raise InputError(ref.path, "no such file") from exc
     except IsADirectoryError as exc:
@@ -164,6 +222,8 @@ def read_document(ref: InputRef, doc_id: str) -> Document:
         raise InputError(ref.path, "permission denied") from exc
     except OSError as exc:
         raise InputError(ref.path, f"cannot be read ({exc.strerror or exc})") from exc
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InputError(ref.path, f"larger than the input size limit of {max_bytes:,} bytes; split it, or raise the limit (--max-input-mb)")
     text, decoding = decode_bytes(data, origin=ref.path)
     return Document(
         doc_id=doc_id,

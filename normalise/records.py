@@ -43,12 +43,20 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True)
 class Decoding:
-    """How the bytes of one input became text."""
+    """How the bytes of one input became text.
+
+    stray_bytes: bytes invalid in an otherwise UTF-8 input, read as cp1252.
+    """
 
     encoding: str
     bom: bool
     newlines: str
     confidence: float
+    stray_bytes: int = 0
+
+    def describe(self) -> str:
+        stray = f" stray_bytes={self.stray_bytes}" if self.stray_bytes else ""
+        return f"encoding={self.encoding} bom={self.bom} newlines={self.newlines} confidence={self.confidence:g}{stray}"
 
 
 @dataclass(frozen=True)
