@@ -109,6 +109,10 @@ class ArgosEngine:
     def engine_id(self) -> str:
         return f"argos:{self.package.model_id.name}@{self.package.model_id.version}:{self.package.model_id.checksum}"
 
+    def check(self) -> None:
+        """Load the model now, so that a damaged package is reported before any work is done."""
+        self._load()
+
     def _load(self) -> None:
         if self._translator is None:
             options = self.options

@@ -112,38 +112,54 @@ def missing_model_message(from_code: str, to_code: str) -> str:
 def install_package(source: Path, packages_dir: Path | None = None) -> InstalledPackage:
     """Install a ``.argosmodel`` archive or an unpacked package folder; the package is checked before it lands."""
     root = packages_dir or default_packages_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=root, prefix=".installing-") as scratch:
-        staging = Path(scratch)
-        if source.is_dir():
-            unpacked = staging / source.name
-            shutil.copytree(source, unpacked)
-        elif zipfile.is_zipfile(source):
-            unpacked = _extract_archive(source, staging)
-        else:
-            raise ModelError(f"{source} is neither a package folder nor a .argosmodel (zip) archive")
-        read_package(unpacked)
-        target = root / unpacked.name
-        if target.exists():
-            shutil.rmtree(target)
-        unpacked.rename(target)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=root, prefix=".installing-") as scratch:
+            staging = Path(scratch)
+            if source.is_dir():
+                unpacked = staging / source.name
+                shutil.copytree(source, unpacked)
+            else:
+                unpacked = _extract_archive(source, staging)
+            read_package(unpacked)
+            target = root / unpacked.name
+            if target.exists():
+                shutil.rmtree(target)
+            unpacked.rename(target)
+    except OSError as exc:
+        raise ModelError(f"cannot install {source} into {root}: {exc.strerror or exc}") from exc
     return read_package(target)
+
+
+# How every zip file (and so every .argosmodel) begins.
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 def _extract_archive(archive: Path, staging: Path) -> Path:
     """Extract ``archive`` into ``staging``, refusing any entry that would land outside it."""
+    if not archive.exists():
+        raise ModelError(f"{archive}: no such file or folder")
+    if not zipfile.is_zipfile(archive):
+        with open(archive, "rb") as handle:
+            starts_like_zip = handle.read(4) == _ZIP_MAGIC
+        if starts_like_zip:
+            raise ModelError(f"{archive}: damaged .argosmodel archive, its end is missing (was the download cut short?)")
+        raise ModelError(f"{archive} is neither a package folder nor a .argosmodel (zip) archive")
     try:
         with zipfile.ZipFile(archive) as zf:
-            names = zf.namelist()
-            for name in names:
-                path = PurePosixPath(name.replace("\\", "/"))
+            infos = zf.infolist()
+            for info in infos:
+                path = PurePosixPath(info.filename.replace("\\", "/"))
                 if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
-                    raise ModelError(f"{archive}: refused, entry {name!r} would be written outside the package folder")
-            tops = {PurePosixPath(n).parts[0] for n in names if PurePosixPath(n).parts}
+                    raise ModelError(f"{archive}: refused, entry {info.filename!r} would be written outside the package folder")
+            tops = {PurePosixPath(i.filename).parts[0] for i in infos if PurePosixPath(i.filename).parts}
             if len(tops) != 1:
                 raise ModelError(f"{archive}: a package archive holds exactly one top folder, found {len(tops)}")
+            unpacked_size, free = sum(i.file_size for i in infos), shutil.disk_usage(staging).free
+            if unpacked_size > free:
+                raise ModelError(f"{archive}: unpacks to {unpacked_size:,} bytes, more than the {free:,} free where packages go")
             zf.extractall(staging)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, EOFError) as exc:
         raise ModelError(f"{archive}: damaged archive ({exc})") from exc
     return staging / tops.pop()
 
