@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -33,13 +34,34 @@ def cache_key(engine_id: str, settings: dict[str, object], source: str) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+_COLUMNS = ["key", "text", "score", "pieces", "lost"]
+
+# SQLite's companions of a database file; they belong to the damaged file when it is set aside.
+_COMPANIONS = ("-journal", "-wal", "-shm")
+
+
 class TranslationCache:
-    """Cached translations in one SQLite file; each :meth:`put` is committed at once."""
+    """Cached translations in one SQLite file; each :meth:`put` is committed at once.
+
+    A file that is not a sound cache (not SQLite, damaged pages, another
+    schema) is moved aside to ``<name>.corrupt`` and a new, empty cache takes
+    its place: ``rebuilt`` then says why, for the caller to report and audit.
+    Losing a cache costs time, never data.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.rebuilt: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            problem = _damage(path)
+            if problem is not None:
+                aside = path.with_name(path.name + ".corrupt")
+                for suffix in ("", *_COMPANIONS):
+                    source = path.with_name(path.name + suffix)
+                    if source.exists():
+                        os.replace(source, aside.with_name(aside.name + suffix))
+                self.rebuilt = f"{problem}; moved aside to {aside.name} and started empty"
             self._db = sqlite3.connect(path)
             self._db.execute(_SCHEMA)
             self._db.commit()
@@ -48,20 +70,48 @@ class TranslationCache:
 
     def get(self, keys: Sequence[str]) -> dict[str, Translation]:
         found: dict[str, Translation] = {}
-        for start in range(0, len(keys), 500):  # SQLite limits the number of bound parameters
-            chunk = keys[start:start + 500]
-            rows = self._db.execute(
-                f"SELECT key, text, score, pieces, lost FROM translations WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            for key, text, score, pieces, lost in rows:
-                found[key] = Translation(text, score, pieces, tuple(json.loads(lost)))
+        try:
+            for start in range(0, len(keys), 500):  # SQLite limits the number of bound parameters
+                chunk = keys[start:start + 500]
+                rows = self._db.execute(
+                    f"SELECT key, text, score, pieces, lost FROM translations WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                for key, text, score, pieces, lost in rows:
+                    found[key] = Translation(text, score, pieces, tuple(json.loads(lost)))
+        except (sqlite3.Error, ValueError) as exc:
+            raise self._failure("read", exc) from exc
         return found
 
     def put(self, items: Iterable[tuple[str, Translation]]) -> None:
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?)",
-                [(key, t.text, t.score, t.pieces, json.dumps(list(t.lost_placeholders), ensure_ascii=False)) for key, t in items],
-            )
+        rows = [(key, t.text, t.score, t.pieces, json.dumps(list(t.lost_placeholders), ensure_ascii=False)) for key, t in items]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?)", rows)
+        except sqlite3.Error as exc:
+            raise self._failure("write", exc) from exc
+
+    def _failure(self, verb: str, exc: Exception) -> CorpusError:
+        return CorpusError(f"cannot {verb} the translation cache {self.path}: {exc} "
+                           "(what was committed is kept; if the file is damaged, the next run rebuilds it)")
 
     def close(self) -> None:
         self._db.close()
+
+
+def _damage(path: Path) -> str | None:
+    """What is wrong with the cache file at ``path``, or None when it is sound or absent."""
+    if not path.exists():
+        return None
+    try:
+        db = sqlite3.connect(path)  # a hot journal left by a killed run is rolled back here, as it should be
+        try:
+            check = [row[0] for row in db.execute("PRAGMA quick_check")]
+            if check != ["ok"]:
+                return "damaged SQLite file: " + "; ".join(check[:3])
+            columns = [row[1] for row in db.execute("PRAGMA table_info(translations)")]
+            if columns and columns != _COLUMNS:
+                return f"not a translation cache: its table has columns {', '.join(columns)}"
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        return f"not a readable SQLite file ({exc})"
+    return None

@@ -7,8 +7,12 @@ Data goes to stdout; progress, warnings and errors go to stderr.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -32,16 +36,18 @@ from translate import (
 )
 
 from .cache import TranslationCache
-from .clean_job import CleanSummary, InputFailure, clean_inputs, write_clean_outputs
+from .clean_job import CleanSummary, InputOutcome, clean_inputs, write_clean_outputs
 from .errors import CorpusError
 from .export import FORMATS, ExportFilter, export
 from .manifest import build_manifest, write_manifest
-from .pipeline import RunConfig, run
+from .pipeline import RunConfig, RunSummary, run
 from .translate_job import translate_segments
 from .writers import one_line
 
-# Usage errors exit with 2 through click itself.
-EXIT_OK, EXIT_SOME_FAILED = 0, 1
+# Usage errors exit with 2 through click itself. An interrupted command exits
+# as a shell reports a process stopped by SIGINT (128 + 2); one whose reader
+# went away (``| head``) as one stopped by SIGPIPE (128 + 13).
+EXIT_OK, EXIT_SOME_FAILED, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 130, 141
 
 T = TypeVar("T")
 
@@ -70,17 +76,55 @@ def _translator(engine_name: str, model_dir: Path | None, from_code: str, to_cod
         apertium.check()
         return apertium, {}
     package = read_package(model_dir) if model_dir else find_package(from_code, to_code)
-    return ArgosEngine(package, options), options.to_dict()
+    argos = ArgosEngine(package, options)
+    argos.check()
+    return argos, options.to_dict()
 
 
 def _error(message: str) -> None:
     click.echo(f"passerelle: error: {message}", err=True)
 
 
+def _warning(message: str) -> None:
+    click.echo(f"passerelle: warning: {message}", err=True)
+
+
+def _report(outcome: InputOutcome, quiet: bool) -> None:
+    """Name a failed input as an error and an empty one as a warning, as soon as it is known."""
+    if outcome.status == "failed":
+        _error(f"{outcome.path}: {outcome.message}")
+    elif outcome.status == "empty" and not quiet:
+        _warning(f"{outcome.path}: {outcome.message}")
+
+
+def _interrupt_on_sigterm() -> None:
+    """A batch scheduler's SIGTERM stops a command as cleanly as Ctrl-C: temporary files removed, cache kept."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
+
+
+@contextmanager
+def _stopping_cleanly(resume_hint: str) -> Iterator[None]:
+    """Ctrl-C, SIGTERM and a closed stdout end the command with a message and an exit code, not a traceback."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo(f"\npasserelle: interrupted; {resume_hint}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # Whoever read stdout has gone; say nothing more there, not even at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="passerelle")
 def main() -> None:
     """Turn scraped French news text into a clean, aligned French-English corpus."""
+    _interrupt_on_sigterm()
 
 
 @main.command()
@@ -94,9 +138,11 @@ def main() -> None:
               help="Drop lines found in at least this many documents of the batch (0: off).")
 @click.option("--typography", type=click.Choice(sorted(PROFILES)), default=CleanConfig.typography, show_default=True,
               help="french: ’ « » and no-break spaces before : ; ! ?; plain: ASCII quotes and plain spaces.")
+@click.option("--max-input-mb", type=click.FloatRange(min=0, min_open=True), default=CleanConfig.max_input_bytes / 1e6,
+              show_default=True, help="Larger inputs are reported as failed and not read.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def clean(inputs: tuple[str, ...], out_dir: Path | None, glob: str, source_lang: str, repeat_min_docs: int,
-          typography: str, quiet: bool) -> None:
+          typography: str, max_input_mb: float, quiet: bool) -> None:
     """Strip boilerplate, captions and Markdown from INPUTS (files, folders, or - for stdin).
 
     \b
@@ -106,30 +152,29 @@ def clean(inputs: tuple[str, ...], out_dir: Path | None, glob: str, source_lang:
       passerelle clean seeds -o out --typography plain
     """
     try:
-        config = CleanConfig(source_lang=source_lang, repeat_min_docs=repeat_min_docs, typography=typography)
+        config = CleanConfig(source_lang=source_lang, repeat_min_docs=repeat_min_docs, typography=typography,
+                             max_input_bytes=round(max_input_mb * 1e6))
         detect = DetectConfig(candidates=config.language_candidates)
         detector = LanguageDetector(detect)
     except NormaliseError as exc:
         raise click.UsageError(str(exc)) from exc
     summary = CleanSummary()
     results = clean_inputs(inputs, config, glob)
-    try:
-        if out_dir is not None:
-            results = write_clean_outputs(results, out_dir, config, detector)
-        for result in _progress(results, "cleaning", quiet):
-            outcome = summary.record(result)
-            if isinstance(result, InputFailure):
-                _error(f"{result.path}: {result.reason}")
-            elif outcome.status == "empty" and not quiet:
-                click.echo(f"passerelle: warning: {outcome.path}: {outcome.message}", err=True)
-            if out_dir is None and isinstance(result, CleanedDocument):
-                click.echo(result.text, nl=False)
-        if out_dir is not None:
-            settings = {"clean": config.to_dict(), "detect": detect.to_dict()}
-            write_manifest(out_dir, build_manifest("clean", settings, summary.outcomes))
-    except (CorpusError, NormaliseError) as exc:
-        _error(str(exc))
-        sys.exit(EXIT_SOME_FAILED)
+    done_so_far = f"{out_dir / 'clean'} holds the documents finished so far; the rest was not written" if out_dir else "output is partial"
+    with _stopping_cleanly(done_so_far):
+        try:
+            if out_dir is not None:
+                results = write_clean_outputs(results, out_dir, config, detector)
+            for result in _progress(results, "cleaning", quiet):
+                _report(summary.record(result), quiet)
+                if out_dir is None and isinstance(result, CleanedDocument):
+                    click.echo(result.text, nl=False)
+            if out_dir is not None:
+                settings = {"clean": config.to_dict(), "detect": detect.to_dict()}
+                write_manifest(out_dir, build_manifest("clean", settings, summary.outcomes))
+        except (CorpusError, NormaliseError) as exc:
+            _error(str(exc))
+            sys.exit(EXIT_SOME_FAILED)
     if not quiet:
         done = len(summary.outcomes) - len(summary.failed)
         where = f"; wrote {out_dir}" if out_dir is not None else ""
@@ -221,14 +266,17 @@ def translate_command(source: str, from_code: str, to_code: str, engine_name: st
     """
     options = EngineOptions(beam_size=beam_size, device=device, compute_type=compute_type)
     lines = sys.stdin.buffer.read().decode("utf-8", errors="replace").splitlines()
-    try:
-        engine, settings = _translator(engine_name, model_dir, from_code, to_code, options)
-        cache = TranslationCache(cache_path) if cache_path else None
-        for translation in translate_segments(lines, engine, settings, cache):
-            click.echo(one_line(translation.text))
-    except (TranslateError, CorpusError) as exc:
-        _error(str(exc))
-        sys.exit(EXIT_SOME_FAILED)
+    with _stopping_cleanly("translations done so far are in the cache, if one was given"):
+        try:
+            engine, settings = _translator(engine_name, model_dir, from_code, to_code, options)
+            cache = TranslationCache(cache_path) if cache_path else None
+            if cache is not None and cache.rebuilt:
+                _warning(f"translation cache {cache_path}: {cache.rebuilt}")
+            for translation in translate_segments(lines, engine, settings, cache):
+                click.echo(one_line(translation.text))
+        except (TranslateError, CorpusError) as exc:
+            _error(str(exc))
+            sys.exit(EXIT_SOME_FAILED)
 
 
 @main.command("run")
@@ -247,10 +295,12 @@ def translate_command(source: str, from_code: str, to_code: str, engine_name: st
 @click.option("--tmx-langs", default="fr,en", show_default=True, help="Language codes written in the TMX, e.g. fr-FR,en-GB.")
 @click.option("--batch-segments", type=click.IntRange(min=1), default=RunConfig.batch_segments, show_default=True,
               help="Segments translated, cached and written together.")
+@click.option("--max-input-mb", type=click.FloatRange(min=0, min_open=True), default=CleanConfig.max_input_bytes / 1e6,
+              show_default=True, help="Larger inputs are reported as failed and not read.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def run_command(inputs: tuple[str, ...], out_dir: Path, glob: str, engine_name: str, model_dir: Path | None,
                 no_translate: bool, cache_path: Path | None, beam_size: int, typography: str, tmx_langs: str,
-                batch_segments: int, quiet: bool) -> None:
+                batch_segments: int, max_input_mb: float, quiet: bool) -> None:
     """Clean, segment, detect and translate INPUTS into an aligned corpus and a TMX.
 
     \b
@@ -262,8 +312,26 @@ def run_command(inputs: tuple[str, ...], out_dir: Path, glob: str, engine_name: 
     codes = _language_pair(tmx_langs)
     options = EngineOptions(beam_size=beam_size)
     show = not quiet and sys.stderr.isatty()
-    config = RunConfig(clean=CleanConfig(typography=typography), tmx_source_code=codes[0], tmx_target_code=codes[1],
+    config = RunConfig(clean=CleanConfig(typography=typography, max_input_bytes=round(max_input_mb * 1e6)),
+                       tmx_source_code=codes[0], tmx_target_code=codes[1],
                        translate=not no_translate, batch_segments=batch_segments)
+    with _stopping_cleanly("no output was written under a final name; translations done so far are cached, "
+                           "so the same command resumes where this one stopped"):
+        summary = _run_with_reports(inputs, out_dir, config, engine_name, model_dir, options, cache_path, glob, quiet, show)
+    failed = summary.inputs.failed
+    if summary.cache_rebuilt and not quiet:
+        _warning(f"translation cache: {summary.cache_rebuilt}")
+    if show:
+        click.echo("", err=True)
+    if not quiet:
+        click.echo(f"passerelle: {len(summary.inputs.outcomes) - len(failed)} document(s), {summary.pairs} segment(s), "
+                   f"{summary.translation.from_cache} from cache, {len(failed)} failed; wrote {out_dir}", err=True)
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _run_with_reports(inputs: tuple[str, ...], out_dir: Path, config: RunConfig, engine_name: str, model_dir: Path | None,
+                      options: EngineOptions, cache_path: Path | None, glob: str, quiet: bool, show: bool) -> RunSummary:
+    """The pipeline with a live progress line and each input's trouble named as it happens."""
     try:
         translator: Translator | None = None
         settings: dict[str, object] = {}
@@ -278,19 +346,15 @@ def run_command(inputs: tuple[str, ...], out_dir: Path, glob: str, engine_name: 
                 click.echo(f"\rpasserelle: {counts['documents']} document(s) cleaned and segmented, "
                            f"{counts['segments']} segment(s) translated and written", err=True, nl=False)
 
-        summary = run(inputs, out_dir, config, translator, settings, cache_path, glob, progress)
+        def on_input(outcome: InputOutcome) -> None:
+            if show and outcome.status != "ok":
+                click.echo("", err=True)  # off the live progress line
+            _report(outcome, quiet)
+
+        return run(inputs, out_dir, config, translator, settings, cache_path, glob, progress, on_input)
     except (TranslateError, CorpusError, NormaliseError) as exc:
         _error(str(exc))
         sys.exit(EXIT_SOME_FAILED)
-    failed = summary.inputs.failed
-    for outcome in failed:
-        _error(f"{outcome.path}: {outcome.message}")
-    if show:
-        click.echo("", err=True)
-    if not quiet:
-        click.echo(f"passerelle: {len(summary.inputs.outcomes) - len(failed)} document(s), {summary.pairs} segment(s), "
-                   f"{summary.translation.from_cache} from cache, {len(failed)} failed; wrote {out_dir}", err=True)
-    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
 @main.command("export")

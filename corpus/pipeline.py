@@ -36,12 +36,12 @@ from normalise import (
 from translate import Translation, Translator, quality_flags
 
 from .cache import TranslationCache
-from .clean_job import CleanSummary, InputFailure, clean_inputs, write_cleaned
+from .clean_job import CleanSummary, InputFailure, InputOutcome, clean_inputs, write_cleaned
 from .errors import CorpusError
 from .manifest import build_manifest, write_manifest
 from .tmx import TmxHeader, TmxWriter, creation_date, unit_props
 from .translate_job import TranslateStats, translate_segments
-from .writers import atomic_writer, json_line, one_line, tsv_line, write_text
+from .writers import atomic_writer, json_line, one_line, prepare_output_folder, tsv_line, write_text
 
 
 @dataclass(frozen=True)
@@ -74,9 +74,11 @@ class RunSummary:
     flag_counts: Counter[str] = field(default_factory=Counter)
     translation: TranslateStats = field(default_factory=TranslateStats)
     timings: dict[str, float] = field(default_factory=dict)
+    cache_rebuilt: str | None = None  # why a damaged translation cache was replaced, if it was
 
 
 Progress = Callable[[str, int], None]  # stage ("documents" read and cleaned, "segments" translated and written), count so far
+InputReport = Callable[[InputOutcome], None]  # called once per input, as soon as its outcome is known
 
 
 class _Timer:
@@ -99,6 +101,7 @@ def run(
     cache_path: Path | None = None,
     glob: str = "*.txt",
     progress: Progress | None = None,
+    on_input: InputReport | None = None,
 ) -> RunSummary:
     """Run the pipeline over ``inputs`` into ``out_dir``; ``translator`` may be None only when not translating."""
     if config.translate and translator is None:
@@ -106,15 +109,24 @@ def run(
     summary = RunSummary()
     detector = LanguageDetector(config.detect)
     source_lang = config.clean.source_lang
-    cache = TranslationCache(cache_path or out_dir / ".cache" / "translations.sqlite") if config.translate else None
     engine_id = translator.engine_id if translator is not None and config.translate else "none"
     pending: list[Segment] = []
+    prepare_output_folder(out_dir)
 
     with ExitStack() as files:
+        cache = TranslationCache(cache_path or out_dir / ".cache" / "translations.sqlite") if config.translate else None
+        if cache is not None:
+            files.callback(cache.close)
+
         def open_(name: str) -> Any:
             return files.enter_context(atomic_writer(out_dir / name))
 
         audit, jsonl, fr = open_("audit.jsonl"), open_("corpus.jsonl"), open_(f"parallel/corpus.{source_lang}")
+        if cache is not None and cache.rebuilt:
+            summary.cache_rebuilt = cache.rebuilt
+            summary.rule_counts["rebuild_corrupt_cache"] += 1
+            audit.write(json_line(AuditEvent("", (0, 0), "translate", "rebuild_corrupt_cache", Action.FLAG, "", "",
+                                             cache.rebuilt).to_dict()))
         en = tsv = tmx = None
         if config.translate:
             en, tsv = open_(f"parallel/corpus.{config.target_lang}"), open_("parallel/corpus.tsv")
@@ -166,7 +178,9 @@ def run(
                 result = next(documents, None)
             if result is None:
                 break
-            summary.inputs.record(result)
+            outcome = summary.inputs.record(result)
+            if on_input:
+                on_input(outcome)
             done += 1
             if isinstance(result, InputFailure):
                 continue
@@ -188,8 +202,6 @@ def run(
         flush()
         if tmx is not None:
             tmx.close()
-    if cache is not None:
-        cache.close()
     write_manifest(out_dir, _manifest(config, engine_id, summary))
     write_text(out_dir / "timings.json", json.dumps({k: round(v, 3) for k, v in summary.timings.items()}, indent=2) + "\n")
     return summary
