@@ -295,12 +295,14 @@ def translate_command(source: str, from_code: str, to_code: str, engine_name: st
 @click.option("--tmx-langs", default="fr,en", show_default=True, help="Language codes written in the TMX, e.g. fr-FR,en-GB.")
 @click.option("--batch-segments", type=click.IntRange(min=1), default=RunConfig.batch_segments, show_default=True,
               help="Segments translated, cached and written together.")
+@click.option("--repeat-min-docs", type=click.IntRange(min=0), default=CleanConfig.repeat_min_docs, show_default=True,
+              help="Drop lines found in at least this many documents of the batch (0: off).")
 @click.option("--max-input-mb", type=click.FloatRange(min=0, min_open=True), default=CleanConfig.max_input_bytes / 1e6,
               show_default=True, help="Larger inputs are reported as failed and not read.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def run_command(inputs: tuple[str, ...], out_dir: Path, glob: str, engine_name: str, model_dir: Path | None,
                 no_translate: bool, cache_path: Path | None, beam_size: int, typography: str, tmx_langs: str,
-                batch_segments: int, max_input_mb: float, quiet: bool) -> None:
+                batch_segments: int, repeat_min_docs: int, max_input_mb: float, quiet: bool) -> None:
     """Clean, segment, detect and translate INPUTS into an aligned corpus and a TMX.
 
     \b
@@ -312,7 +314,8 @@ def run_command(inputs: tuple[str, ...], out_dir: Path, glob: str, engine_name: 
     codes = _language_pair(tmx_langs)
     options = EngineOptions(beam_size=beam_size)
     show = not quiet and sys.stderr.isatty()
-    config = RunConfig(clean=CleanConfig(typography=typography, max_input_bytes=round(max_input_mb * 1e6)),
+    config = RunConfig(clean=CleanConfig(typography=typography, repeat_min_docs=repeat_min_docs,
+                                         max_input_bytes=round(max_input_mb * 1e6)),
                        tmx_source_code=codes[0], tmx_target_code=codes[1],
                        translate=not no_translate, batch_segments=batch_segments)
     with _stopping_cleanly("no output was written under a final name; translations done so far are cached, "

@@ -14,34 +14,15 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lxml import etree
 
 from corpus.tmx import TmxHeader, TmxWriter, read_tmx, xml_safe
 from normalise import apply_typography
 
 from .conftest import SEEDS
+from .outputs import assert_valid_tmx, folder_bytes, lines, passerelle
 
-DTD = etree.DTD(str(Path(__file__).parent / "data" / "tmx14.dtd"))
 OUTPUTS = ("corpus.jsonl", "corpus.tmx", "parallel/corpus.fr", "parallel/corpus.en", "parallel/corpus.tsv",
            "audit.jsonl", "manifest.json")
-
-
-def passerelle(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "corpus", *args], capture_output=True, timeout=600,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})})
-
-
-def lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").split("\n")[:-1]
-
-
-def folder_bytes(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != "timings.json" and ".cache" not in p.parts}
-
-
-def assert_valid_tmx(path: Path) -> None:
-    assert DTD.validate(etree.parse(str(path))), DTD.error_log.filter_from_errors()
 
 
 @pytest.fixture(scope="module")
