@@ -30,7 +30,7 @@ from normalise import (
     segment_document,
 )
 
-from .writers import atomic_writer, document_file, json_line, prepare_output_folder, write_text
+from .writers import StagedFiles, document_file, json_line, prepare_output_folder
 
 
 @dataclass(frozen=True)
@@ -135,23 +135,24 @@ def _readable_texts(refs: list[InputRef], doc_ids: list[str], load: Callable[[In
 def write_clean_outputs(
     results: Iterable[CleanedDocument | InputFailure],
     out_dir: Path,
+    staged: StagedFiles,
     config: CleanConfig = CleanConfig(),
     detector: LanguageDetector | None = None,
 ) -> Iterator[CleanedDocument | InputFailure]:
-    """Write ``clean/<doc>.<lang>.txt`` per document, ``segments.jsonl`` and ``audit.jsonl`` for the batch, passing results on."""
+    """Stage ``clean/<doc>.<lang>.txt`` per document, ``segments.jsonl`` and ``audit.jsonl`` for the batch, passing results on."""
     detector = detector or LanguageDetector(DetectConfig(candidates=config.language_candidates))
     prepare_output_folder(out_dir)
-    with atomic_writer(out_dir / "audit.jsonl") as audit, atomic_writer(out_dir / "segments.jsonl") as segments:
+    with staged.writer(out_dir / "audit.jsonl") as audit, staged.writer(out_dir / "segments.jsonl") as segments:
         for result in results:
             if isinstance(result, CleanedDocument):
-                write_cleaned(result, out_dir, config.source_lang, audit)
+                write_cleaned(result, out_dir, config.source_lang, audit, staged)
                 for segment in segment_document(result, detector, config.source_lang):
                     segments.write(json_line(segment.to_dict()))
             yield result
 
 
-def write_cleaned(result: CleanedDocument, out_dir: Path, lang: str, audit: IO[str]) -> None:
-    """``clean/<doc>.<lang>.txt`` for one document, and its audit events on ``audit``."""
-    write_text(document_file(out_dir / "clean", result.document.doc_id, f".{lang}.txt"), result.text)
+def write_cleaned(result: CleanedDocument, out_dir: Path, lang: str, audit: IO[str], staged: StagedFiles) -> None:
+    """Stage ``clean/<doc>.<lang>.txt`` for one document, and write its audit events on ``audit``."""
+    staged.write_text(document_file(out_dir / "clean", result.document.doc_id, f".{lang}.txt"), result.text)
     for event in result.events:
         audit.write(json_line(event.to_dict()))

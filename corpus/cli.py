@@ -42,7 +42,7 @@ from .export import FORMATS, ExportFilter, export
 from .manifest import build_manifest, write_manifest
 from .pipeline import RunConfig, RunSummary, run
 from .translate_job import translate_segments
-from .writers import one_line
+from .writers import StagedFiles, one_line
 
 # Usage errors exit with 2 through click itself. An interrupted command exits
 # as a shell reports a process stopped by SIGINT (128 + 2); one whose reader
@@ -160,18 +160,18 @@ def clean(inputs: tuple[str, ...], out_dir: Path | None, glob: str, source_lang:
         raise click.UsageError(str(exc)) from exc
     summary = CleanSummary()
     results = clean_inputs(inputs, config, glob)
-    done_so_far = f"{out_dir / 'clean'} holds the documents finished so far; the rest was not written" if out_dir else "output is partial"
-    with _stopping_cleanly(done_so_far):
+    with _stopping_cleanly("no output was written under a final name" if out_dir else "the output is partial"):
         try:
-            if out_dir is not None:
-                results = write_clean_outputs(results, out_dir, config, detector)
-            for result in _progress(results, "cleaning", quiet):
-                _report(summary.record(result), quiet)
-                if out_dir is None and isinstance(result, CleanedDocument):
-                    click.echo(result.text, nl=False)
-            if out_dir is not None:
-                settings = {"clean": config.to_dict(), "detect": detect.to_dict()}
-                write_manifest(out_dir, build_manifest("clean", settings, summary.outcomes))
+            with StagedFiles() as staged:
+                if out_dir is not None:
+                    results = write_clean_outputs(results, out_dir, staged, config, detector)
+                for result in _progress(results, "cleaning", quiet):
+                    _report(summary.record(result), quiet)
+                    if out_dir is None and isinstance(result, CleanedDocument):
+                        click.echo(result.text, nl=False)
+                if out_dir is not None:
+                    settings = {"clean": config.to_dict(), "detect": detect.to_dict()}
+                    write_manifest(out_dir, build_manifest("clean", settings, summary.outcomes), staged)
         except (CorpusError, NormaliseError) as exc:
             _error(str(exc))
             sys.exit(EXIT_SOME_FAILED)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .clean_job import InputOutcome
-from .writers import write_text
+from .writers import StagedFiles, write_text
 
 
 def config_hash(settings: dict[str, Any]) -> str:
@@ -36,5 +36,10 @@ def build_manifest(command: str, settings: dict[str, Any], outcomes: Iterable[In
     }
 
 
-def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
-    write_text(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+def write_manifest(out_dir: Path, manifest: dict[str, Any], staged: StagedFiles | None = None) -> None:
+    """``manifest.json``, at once or (given ``staged``) with the rest of a job's files."""
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    if staged is None:
+        write_text(out_dir / "manifest.json", text)
+    else:
+        staged.write_text(out_dir / "manifest.json", text)

@@ -3,9 +3,11 @@
 Documents stream one at a time. Source-language segments wait in a bounded
 buffer until a batch is full, are translated through the SQLite cache (each
 batch committed before its pairs are written), and go to every writer at once.
-All outputs are written atomically, so a run killed at any point leaves no
-half-written file under a final name, and running the same command again
-finishes the job from the cache with byte-identical outputs.
+Outputs are written under temporary names and renamed into place together
+once the run has succeeded, the manifest last: a run stopped at any point
+(a signal, a full disk) leaves no half-written file under a final name and
+no mix of old and new files, and running the same command again finishes the
+job from the cache with byte-identical outputs.
 
 Only ``timings.json`` depends on the clock; with ``SOURCE_DATE_EPOCH`` set, two
 runs over the same inputs give byte-identical folders.
@@ -41,7 +43,7 @@ from .errors import CorpusError
 from .manifest import build_manifest, write_manifest
 from .tmx import TmxHeader, TmxWriter, creation_date, unit_props
 from .translate_job import TranslateStats, translate_segments
-from .writers import atomic_writer, json_line, one_line, prepare_output_folder, tsv_line, write_text
+from .writers import StagedFiles, json_line, one_line, prepare_output_folder, tsv_line
 
 
 @dataclass(frozen=True)
@@ -113,13 +115,13 @@ def run(
     pending: list[Segment] = []
     prepare_output_folder(out_dir)
 
-    with ExitStack() as files:
+    with StagedFiles() as staged, ExitStack() as files:
         cache = TranslationCache(cache_path or out_dir / ".cache" / "translations.sqlite") if config.translate else None
         if cache is not None:
             files.callback(cache.close)
 
         def open_(name: str) -> Any:
-            return files.enter_context(atomic_writer(out_dir / name))
+            return files.enter_context(staged.writer(out_dir / name))
 
         audit, jsonl, fr = open_("audit.jsonl"), open_("corpus.jsonl"), open_(f"parallel/corpus.{source_lang}")
         if cache is not None and cache.rebuilt:
@@ -184,7 +186,7 @@ def run(
             done += 1
             if isinstance(result, InputFailure):
                 continue
-            write_cleaned(result, out_dir, source_lang, audit)
+            write_cleaned(result, out_dir, source_lang, audit, staged)
             summary.rule_counts.update(event.rule for event in result.events)
             with _Timer(summary.timings, "segment+detect"):
                 segments = segment_document(result, detector, source_lang)
@@ -202,8 +204,9 @@ def run(
         flush()
         if tmx is not None:
             tmx.close()
-    write_manifest(out_dir, _manifest(config, engine_id, summary))
-    write_text(out_dir / "timings.json", json.dumps({k: round(v, 3) for k, v in summary.timings.items()}, indent=2) + "\n")
+        files.close()  # every output complete before the manifest that describes them
+        staged.write_text(out_dir / "timings.json", json.dumps({k: round(v, 3) for k, v in summary.timings.items()}, indent=2) + "\n")
+        write_manifest(out_dir, _manifest(config, engine_id, summary), staged)
     return summary
 
 

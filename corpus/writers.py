@@ -1,7 +1,10 @@
-"""Writing output files atomically: a temporary file in the same folder, then a rename.
+"""Writing output files: each under a temporary name first, then all renamed into place together.
 
-An interrupted run therefore never leaves a half-written file under its final
-name; at worst a ``.tmp`` file is left behind, which the next run overwrites.
+A job's files are staged in :class:`StagedFiles` and renamed only once every
+one of them is complete, the manifest last. An interrupted or failed job
+(Ctrl-C, a full disk) therefore never leaves a half-written file under a final
+name, nor a mix of new files and an old manifest; a killed one leaves at worst
+``.<name>.tmp`` files, which the next run overwrites.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 from typing import IO, Any, cast
 
 from .errors import CorpusError
@@ -30,27 +34,68 @@ class _OutputFile:
             raise CorpusError(f"cannot write {self._path}: {exc.strerror or exc}") from exc
 
 
+class StagedFiles:
+    """Files written under temporary names, renamed into place together when the ``with`` block succeeds.
+
+    Any failure in the block removes every temporary file and leaves whatever
+    was under the final names before untouched.
+    """
+
+    def __init__(self) -> None:
+        self._ready: list[tuple[Path, Path]] = []
+
+    def __enter__(self) -> StagedFiles:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+    @contextmanager
+    def writer(self, path: Path) -> Iterator[IO[str]]:
+        """Write ``path``'s content; it is renamed into place at :meth:`commit`."""
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+                yield cast(IO[str], _OutputFile(handle, path))
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            _discard(tmp)
+            raise CorpusError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        except BaseException:
+            _discard(tmp)
+            raise
+        self._ready.append((tmp, path))
+
+    def write_text(self, path: Path, text: str) -> None:
+        with self.writer(path) as handle:
+            handle.write(text)
+
+    def commit(self) -> None:
+        """Rename every finished file into place, in the order they were finished."""
+        try:
+            for tmp, path in self._ready:
+                os.replace(tmp, path)
+        except OSError as exc:
+            self.discard()
+            raise CorpusError(f"cannot move outputs into place: {exc.strerror or exc}") from exc
+        self._ready.clear()
+
+    def discard(self) -> None:
+        for tmp, _ in self._ready:
+            _discard(tmp)
+        self._ready.clear()
+
+
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[IO[str]]:
-    """Open ``path`` for writing UTF-8 text; it appears under its name only if the block succeeds.
-
-    Any failure, in the block or in writing, removes the temporary file and
-    leaves whatever was under ``path`` before untouched.
-    """
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            yield cast(IO[str], _OutputFile(handle, path))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        _discard(tmp)
-        raise CorpusError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    except BaseException:
-        _discard(tmp)
-        raise
+    """Open ``path`` for writing UTF-8 text; it appears under its name only if the block succeeds."""
+    with StagedFiles() as staged, staged.writer(path) as handle:
+        yield handle
 
 
 def _discard(tmp: Path) -> None:
