@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -82,34 +76,6 @@ def test_a_rerun_translates_nothing_again(seeds_run: Path, echo_package_dir: Pat
     stderr = result.stderr.decode("utf-8")
     pairs = len(lines(seeds_run / "corpus.jsonl"))
     assert result.returncode == 0 and f"{pairs} segment(s), {pairs} from cache" in stderr
-
-
-def test_killed_run_resumes_to_the_same_outputs(echo_package_dir: Path, tmp_path: Path) -> None:
-    def command(out: Path) -> list[str]:
-        return [sys.executable, "-m", "corpus", "run", str(SEEDS), "-o", str(out), "--model", str(echo_package_dir),
-                "--beam-size", "1", "--typography", "plain", "--batch-segments", "8", "-q"]
-
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    assert subprocess.run(command(tmp_path / "whole"), env=env, timeout=600).returncode == 0
-    out = tmp_path / "killed"
-    args = command(out)
-    process = subprocess.Popen(args, env=env)
-    cache = out / ".cache" / "translations.sqlite"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        if cache.exists():
-            try:
-                if sqlite3.connect(cache).execute("SELECT COUNT(*) FROM translations").fetchone()[0] >= 16:
-                    break
-            except sqlite3.Error:
-                pass
-        time.sleep(0.05)
-    assert process.poll() is None, "the run finished before it could be killed"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert not any((out / name).exists() for name in OUTPUTS), "no final file appears before the run ends"
-    assert subprocess.run(args, env=env, timeout=600).returncode == 0
-    assert folder_bytes(out) == folder_bytes(tmp_path / "whole")
 
 
 def test_no_translate_writes_everything_but_the_english_side(tmp_path: Path) -> None:
