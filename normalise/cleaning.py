@@ -127,24 +127,33 @@ def clean_document(
     def event(span: tuple[int, int], rule: str, action: Action, before: str, after: str, detail: str = "") -> None:
         events.append(AuditEvent(doc_id, span, STAGE, rule, action, before, after, detail))
 
-    def apply(rules: tuple[EditRule, ...], block: Block) -> None:
-        for rule in rules:
-            edit = rule(block, config.source_lang)
-            if edit is not None:
-                event(block.span, rule.__name__, edit.action, block.text, edit.text, edit.detail)
-                block.text = edit.text
-                block.rules.append(rule.__name__)
+    def apply(rules: tuple[EditRule, ...], block: Block, rounds: int = 1) -> None:
+        for _ in range(rounds):
+            changed = False
+            for rule in rules:
+                edit = rule(block, config.source_lang)
+                if edit is not None:
+                    event(block.span, rule.__name__, edit.action, block.text, edit.text, edit.detail)
+                    block.text = edit.text
+                    block.rules.append(rule.__name__)
+                    changed = True
+            if not changed:
+                return
 
-    consumed: set[int] = set()  # ids of blocks merged into a later one
+    # Blocks merged into a later one, by id. The blocks themselves are held too: an
+    # intermediate join is otherwise freed, and a new block could reuse its id.
+    consumed: dict[int, Block] = {}
 
     def join(candidates: list[Block], structural: bool) -> list[Block]:
         result: list[Block] = []
         for item in join_split_paragraphs(candidates, structural):
             if isinstance(item, Join):
                 event(item.joined.span, "join_split_paragraphs", Action.JOIN, f"{item.first.text}\n{item.second.text}", item.joined.text)
-                consumed.update((id(item.first), id(item.second)))
+                consumed.update({id(item.first): item.first, id(item.second): item.second})
             else:
-                apply(PARAGRAPH_EDIT_RULES, item)
+                # One edit can open the way for an earlier one (a split word makes a
+                # dateline prefix strippable), so the table runs until nothing changes.
+                apply(PARAGRAPH_EDIT_RULES, item, rounds=3)
                 result.append(item)
         return result
 
