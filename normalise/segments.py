@@ -56,8 +56,9 @@ def _source_spans(source: str, block: Block, texts: list[str]) -> Iterator[Span]
     that, by where the previous sentence ended and the block's end.
     """
     start, end = block.span
-    index = [i for i in range(start, end) if source[i].isalnum()]
-    letters = "".join(source[i].casefold() for i in index)
+    # A character may fold to several ("ß" → "ss"); each folded letter keeps its source offset.
+    index = [i for i in range(start, end) if source[i].isalnum() for _ in source[i].casefold()]
+    letters = "".join(source[i].casefold() for i in range(start, end) if source[i].isalnum())
     cursor = 0
     for number, text in enumerate(texts):
         wanted = "".join(c.casefold() for c in text if c.isalnum())
