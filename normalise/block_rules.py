@@ -47,13 +47,6 @@ EditRule = Callable[[Block, str], "Edit | None"]
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", fix_line_breaks=False, explain=True)
 
 
-# The no-break spaces French typography puts before : ; ! ? » and after «. Byte 0xA0
-# is also a UTF-8 continuation byte, so ftfy could read "à¢\u00a0" as mojibake;
-# the text is repaired between these spaces, never across them, so that cleaning
-# typeset text again changes nothing.
-_TYPOGRAPHIC_SPACE = re.compile(r"([\u00a0\u202f](?=[:;!?»])|(?<=«)[\u00a0\u202f])")
-
-
 def replace_lone_surrogates(block: Block, lang: str) -> Edit | None:
     """Half a UTF-16 pair (from a library caller's string) becomes U+FFFD; no file could hold it."""
     text, count = characters.replace_lone_surrogates(block.text)
@@ -72,17 +65,26 @@ def plain_spaces(block: Block, lang: str) -> Edit | None:
     return Edit(text) if text != block.text else None
 
 
+# The no-break spaces French typography puts before : ; ! ? » and after «. Byte 0xA0
+# is also a UTF-8 continuation byte, so ftfy could read "à¢\u00a0" as mojibake, and
+# "«x" and "«\u00a0x" can get different verdicts; ftfy sees the text without these
+# spaces (typography puts them back), so that cleaning typeset text again changes nothing.
+_TYPOGRAPHIC_SPACE = re.compile(r"[\u00a0\u202f](?=[:;!?»])|(?<=«)[\u00a0\u202f]")
+
+
 def repair_unicode(block: Block, lang: str) -> Edit | None:
     """Mojibake (``Ã©`` for ``é``), ligatures, control characters, width variants: ftfy, each fix named."""
-    pieces = _TYPOGRAPHIC_SPACE.split(block.text)
-    steps: list[str] = []
-    for index in range(0, len(pieces), 2):  # odd indexes hold the spaces themselves
-        fixed = ftfy.fix_and_explain(pieces[index], config=_FTFY_CONFIG)
-        if fixed.text != pieces[index]:
-            pieces[index] = fixed.text
-            steps += [f"{action}:{parameter}" for action, parameter in fixed.explanation or []]
-    text = "".join(pieces)
-    return Edit(text, ",".join(dict.fromkeys(steps))) if text != block.text else None
+    bare = _TYPOGRAPHIC_SPACE.sub("", block.text)
+    fixed = ftfy.fix_and_explain(bare, config=_FTFY_CONFIG)
+    if fixed.text == bare:
+        return None
+    steps = [f"{action}:{parameter}" for action, parameter in fixed.explanation or []]
+    return Edit(fixed.text, ",".join(dict.fromkeys(steps)))
+
+
+def repair_unicode_after_removal(block: Block, lang: str) -> Edit | None:
+    """Removing an invisible character or plain-spacing can complete a mojibake sequence ftfy held back on; repair once more."""
+    return repair_unicode(block, lang) if {"remove_invisible_characters", "plain_spaces"} & set(block.rules) else None
 
 
 def repair_unicode_across_lines(block: Block, lang: str) -> Edit | None:
@@ -131,7 +133,7 @@ def _strip_prefix(block: Block, pattern: re.Pattern[str]) -> Edit | None:
     match = pattern.match(block.text)
     rest = block.text[match.end():] if match else ""
     # Only a prefix before real prose: a short remainder means the line is all dateline.
-    if match is None or len(rest.split()) < 4:
+    if match is None or len(_WORD_TOKEN.findall(rest)) < 4:
         return None
     return Edit(rest, match.group().strip())
 
@@ -149,12 +151,14 @@ def _glue_rule(repair: Callable[[str, str], tuple[str, list[str]]]) -> EditRule:
 # paragraphs are joined again, so they see the paragraph the output will hold.
 # Glued words are split last, once Markdown no longer hides the word edges.
 # Surrogates go before ftfy, which cannot encode them; invisible characters after,
-# once ftfy has read the C1 controls that are really cp1252 mojibake.
+# once ftfy has read the C1 controls and soft hyphens that are really cp1252
+# mojibake ("Ã\xad" is í), and ftfy looks again at what their removal or spacing joined.
 LINE_EDIT_RULES: tuple[EditRule, ...] = (
     replace_lone_surrogates,
     repair_unicode,
     remove_invisible_characters,
     plain_spaces,
+    repair_unicode_after_removal,
     strip_markdown,
 )
 PARAGRAPH_EDIT_RULES: tuple[EditRule, ...] = (
@@ -203,7 +207,8 @@ _HEADING_WORDS = 25
 
 
 # Punctuation standing alone is not a word: typography puts a space before "?" and ":".
-_WORD_TOKEN = re.compile(r"[^\W_]\S*|\S+?[^\W_]\S*")
+# Guillemets separate words whether or not typography has spaced them yet ("«x" and "« x").
+_WORD_TOKEN = re.compile(r"[^\W_][^\s«»]*|[^\s«»]+?[^\W_][^\s«»]*")
 
 
 def _words(block: Block) -> list[str]:
@@ -344,9 +349,11 @@ def photo_credit(block: Block, ctx: BlockContext) -> Verdict | None:
 
 
 def remove_credit(text: str) -> str:
-    """A caption's text without the photographer or agency credit around it."""
+    """A caption's text without the photographer or agency credits around it ("… © AFP © Reuters" loses both)."""
     text = p.CREDIT_PREFIX.sub("", text, count=1)
-    return p.CREDIT_SUFFIX.sub("", text, count=1).strip()
+    while (shorter := p.CREDIT_SUFFIX.sub("", text, count=1).strip()) != text:
+        text = shorter
+    return text
 
 
 def caption(block: Block, ctx: BlockContext) -> Verdict | None:

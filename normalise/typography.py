@@ -25,7 +25,11 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 _SPACES = "[ \t\u00a0\u202f\u2009]"
 _LETTER = r"[^\W\d_]"
 # An opening guillemet right after a word, a closing one right before a letter.
-GLUED_OPENING_GUILLEMET = r"(?<=[^\s(\[«'’\-–—/])«"
+# A space after a line-initial "+", "*", ">", "#" or "12." would turn the line into
+# Markdown (a list item, a quote, a heading), which cleaning the text again would strip.
+_MARKDOWN_MARKERS = ("[+*>]", *(f"#{{{n}}}" for n in range(1, 7)), *(f"\\d{{{n}}}[.)]" for n in range(1, 10)))
+_NOT_AFTER_A_MARKDOWN_MARKER = "".join(f"(?<!^{marker})" for marker in _MARKDOWN_MARKERS)
+GLUED_OPENING_GUILLEMET = rf"{_NOT_AFTER_A_MARKDOWN_MARKER}(?<=[^\s(\[«'’\-–—/])«"
 GLUED_CLOSING_GUILLEMET = r"»(?=[^\W\d_])"
 
 
