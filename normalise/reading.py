@@ -45,10 +45,10 @@ _FALLBACK_ENCODINGS = ["utf_16_le", "utf_16_be", "cp1252", "latin_1", "iso8859_1
 _MAX_CONTROL_RATIO = 0.10
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
 
-# A file is UTF-8 with a few stray bytes (a latin-1 word pasted in, a damaged
-# sector) rather than a legacy encoding when its valid non-ASCII characters
-# outnumber the stray bytes this many times.
-_UTF8_MAJORITY = 4
+# A file is UTF-8 with stray bytes (a latin-1 word pasted in, a damaged sector)
+# rather than a legacy encoding when its valid non-ASCII characters are at least
+# as many as the stray bytes: in legacy text, byte runs that happen to be valid
+# UTF-8 are rare, and in binary data rarer still.
 _STRAY_BYTE = re.compile(r"[\udc80-\udcff]")
 
 # UTF-16 without a mark: at least this share of the bytes are NUL, nearly all
@@ -149,7 +149,7 @@ def _utf8_with_stray_bytes(data: bytes) -> tuple[str, int] | None:
     text = data.decode("utf-8", errors="surrogateescape")
     stray = len(_STRAY_BYTE.findall(text))
     valid = sum(1 for c in text if c >= "\x80") - stray
-    if valid < _UTF8_MAJORITY * stray:
+    if valid < stray:
         return None
     return _STRAY_BYTE.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", errors="replace"), text), stray
 
@@ -185,9 +185,12 @@ class DocumentIds:
     def __init__(self) -> None:
         self._taken: set[str] = set()
 
+    # Room for "-N", ".fr.txt" and the temporary ".<name>.tmp" within a 255-byte file name.
+    _MAX_BYTES = 200
+
     def assign(self, ref: InputRef) -> str:
-        base = "stdin" if ref.is_stdin else self._UNSAFE.sub("_", Path(ref.path).stem).strip("._-")[:100]
-        base = base or "doc"
+        base = "stdin" if ref.is_stdin else self._UNSAFE.sub("_", Path(ref.path).stem).strip("._-")
+        base = base.encode("utf-8")[:self._MAX_BYTES].decode("utf-8", errors="ignore").rstrip("._-") or "doc"
         candidate, n = base, 1
         while candidate in self._taken:
             n += 1
