@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from normalise import DocumentIds, InputError, InputRef, decode_bytes, iter_input_refs, read_document
+from normalise import DocumentIds, InputError, InputRef, decode_bytes, display_path, iter_input_refs, read_document
 
 FRENCH = "Le président a déclaré : « Ça n'a rien d'évident », à Pékin.\nDeuxième ligne œuvre.\n"
 
@@ -90,3 +90,37 @@ def test_directories_are_walked_sorted_by_glob_and_survive_link_loops(tmp_path: 
     os.symlink(tmp_path, tmp_path / "a" / "loop")
     found = [Path(r.path).relative_to(tmp_path).as_posix() for r in iter_input_refs([str(tmp_path)])]
     assert found == ["a/1.txt", "b/2.txt"]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_ascii_range_utf16_without_a_mark_is_recognised(codec: str) -> None:
+    text = "Le projet de loi sera debattu lundi.\n" * 3
+    decoded, decoding = decode_bytes(text.encode(codec))
+    assert decoded == text and decoding.encoding == codec and not decoding.bom
+
+
+def test_a_few_stray_bytes_in_utf8_are_read_as_cp1252_and_counted() -> None:
+    data = FRENCH.encode("utf-8") + b"Caf\xe9 cr\xe8me \x80\n"
+    decoded, decoding = decode_bytes(data)
+    assert decoded == FRENCH + "Café crème €\n"
+    assert (decoding.encoding, decoding.stray_bytes) == ("utf-8", 3)
+    assert "stray_bytes=3" in decoding.describe()
+
+
+def test_text_padded_with_nul_bytes_is_still_text() -> None:
+    decoded, _ = decode_bytes(FRENCH.encode("utf-8") + bytes(4096))
+    assert decoded.startswith(FRENCH) and decoded.count("\x00") == 4096
+
+
+def test_an_input_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 1001)
+    with pytest.raises(InputError, match="larger than the input size limit of 1,000 bytes"):
+        read_document(InputRef(str(path)), "big", max_bytes=1000)
+    assert read_document(InputRef(str(path)), "big", max_bytes=1001).size == 1001
+
+
+def test_display_path_escapes_undecodable_bytes_and_controls() -> None:
+    raw = os.fsdecode(b"/tmp/caf\xe9 \"x\"\nnew\tline-\xc3\xa9t\xc3\xa9.txt")
+    assert display_path(raw) == '/tmp/caf\\xe9 "x"\\nnew\\tline-été.txt'
+    assert display_path(raw).encode("utf-8")

@@ -124,7 +124,7 @@ def test_install_list_and_remove_from_folder_and_archive(tmp_path: Path) -> None
         find_package("fr", "en", packages)
 
 
-@pytest.mark.parametrize("entry", ["../evil.txt", "/etc/evil.txt", "pkg/../../evil.txt"])
+@pytest.mark.parametrize("entry", ["../evil.txt", "/etc/evil.txt", "pkg/../../evil.txt", "..\\evil.txt", "C:/evil.txt", "C:evil.txt"])
 def test_archive_entries_that_escape_the_package_folder_are_refused(tmp_path: Path, entry: str) -> None:
     archive = tmp_path / "evil.argosmodel"
     with zipfile.ZipFile(archive, "w") as zf:
