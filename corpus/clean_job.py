@@ -72,7 +72,7 @@ class CleanSummary:
                 display_path(document.path),
                 document.doc_id,
                 "ok" if kept else "empty",
-                "" if kept else _why_empty(result),
+                _decoding_note(document) if kept else _why_empty(result),
                 kept,
                 len(result.blocks) - kept,
                 document.size,
@@ -81,6 +81,12 @@ class CleanSummary:
             )
         self.outcomes.append(outcome)
         return outcome
+
+
+def _decoding_note(document: Document) -> str:
+    """What a user should know about how a document that was read could be read."""
+    stray = document.decoding.stray_bytes
+    return f"{stray} byte(s) not valid UTF-8, read as cp1252" if stray else ""
 
 
 def _why_empty(result: CleanedDocument) -> str:

@@ -90,10 +90,10 @@ def _warning(message: str) -> None:
 
 
 def _report(outcome: InputOutcome, quiet: bool) -> None:
-    """Name a failed input as an error and an empty one as a warning, as soon as it is known."""
+    """Name a failed input as an error, and an empty or oddly encoded one as a warning, as soon as it is known."""
     if outcome.status == "failed":
         _error(f"{outcome.path}: {outcome.message}")
-    elif outcome.status == "empty" and not quiet:
+    elif outcome.message and not quiet:
         _warning(f"{outcome.path}: {outcome.message}")
 
 
@@ -350,7 +350,7 @@ def _run_with_reports(inputs: tuple[str, ...], out_dir: Path, config: RunConfig,
                            f"{counts['segments']} segment(s) translated and written", err=True, nl=False)
 
         def on_input(outcome: InputOutcome) -> None:
-            if show and outcome.status != "ok":
+            if show and outcome.message:
                 click.echo("", err=True)  # off the live progress line
             _report(outcome, quiet)
 
