@@ -66,7 +66,8 @@ def gold_lines(html: str) -> list[str]:
 
 
 def squash(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
+    # Invisible format characters (soft hyphens, zero-width spaces) are not text on either side.
+    text = "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if unicodedata.category(c) != "Cf")
     text = text.replace("–", "-").replace("—", "-").replace("’", "'").replace("«", '"').replace("»", '"').replace("“", '"').replace("”", '"')
     return re.sub(r"\s+", "", text)
 
