@@ -105,7 +105,13 @@ def run(
     progress: Progress | None = None,
     on_input: InputReport | None = None,
 ) -> RunSummary:
-    """Run the pipeline over ``inputs`` into ``out_dir``; ``translator`` may be None only when not translating."""
+    """Run the pipeline over ``inputs`` into ``out_dir``; ``translator`` may be None only when not translating.
+
+    An input that cannot be read is recorded and the batch goes on; ``on_input``
+    hears of every input's outcome as soon as it is known. Whatever stops the
+    whole job (:class:`CorpusError`, ``KeyboardInterrupt``) leaves the output
+    folder as it was, apart from the translations committed to the cache.
+    """
     if config.translate and translator is None:
         raise CorpusError("a translator is needed unless translation is turned off")
     summary = RunSummary()
