@@ -137,6 +137,17 @@ def test_repeated_lines_across_a_batch_are_dropped() -> None:
         assert [b.verdict.reason for b in cleaned.blocks] == ["repeated_in_batch", "body"]
 
 
+def test_the_same_document_given_three_times_is_not_site_chrome() -> None:
+    from normalise import repeated_lines
+
+    config = CleanConfig(repeat_min_docs=3)
+    text = f"Nos offres du moment\n\n{BODY}\n"
+    repeated = repeated_lines([text, text, text.replace("\n", "\r\n").upper().lower()], config)
+    assert repeated == frozenset()
+    cleaned = clean_document(document_from_text(text), config, repeated)
+    assert [b.verdict.reason for b in cleaned.blocks if b.verdict] == ["title", "body"]
+
+
 def test_every_drop_and_edit_is_audited_with_the_source_text() -> None:
     source = f"Partagez cet article\n\n**{BODY}**\n"
     cleaned = clean_document(document_from_text(source))
