@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus import RunConfig, run
-from normalise import CleanConfig, clean_document, clean_text, document_from_text
+from normalise import CleanConfig, clean_document, clean_text, decode_bytes, document_from_text
 from translate import ArgosEngine, EngineOptions, read_package
 
 from .outputs import lines, output_problems
@@ -74,3 +74,21 @@ def test_any_files_run_into_a_sound_output_folder(echo_package_dir: Path, conten
             if outcome["status"] == "ok":
                 cleaned = (out / "clean" / f"{outcome['doc_id']}.fr.txt").read_text(encoding="utf-8")
                 assert clean_text(cleaned) == cleaned
+        assert_run_conserves(out, {o["doc_id"]: data for o, data in zip(outcomes, contents) if o["status"] != "failed"})
+
+
+def assert_run_conserves(out: Path, inputs: dict[str, bytes]) -> None:
+    """Every letter and digit of every input read lies in a pair, a drop, an edit or a not-French flag."""
+    spans: dict[str, list[tuple[int, int]]] = {doc: [] for doc in inputs}
+    for line in lines(out / "corpus.jsonl"):
+        record = json.loads(line)
+        spans[record["doc"]].append(tuple(record["span"]))
+    for line in lines(out / "audit.jsonl"):
+        event = json.loads(line)
+        if event["doc"] in spans and (event["action"] in ("drop", "edit", "split", "join") or event["rule"] == "not_source_language"):
+            spans[event["doc"]].append(tuple(event["span"]))
+    for doc, data in inputs.items():
+        text, _ = decode_bytes(data)
+        for position, character in enumerate(text):
+            if character.isalnum():
+                assert any(a <= position < b for a, b in spans[doc]), (doc, position, text[max(0, position - 20):position + 20])
