@@ -20,11 +20,12 @@ DTD = etree.DTD(str(Path(__file__).parent / "data" / "tmx14.dtd"))
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def passerelle(*args: str, env: dict[str, str] | None = None, timeout: float = 600,
+def passerelle(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, timeout: float = 600,
                preexec_fn: Callable[[], None] | None = None) -> subprocess.CompletedProcess[bytes]:
     """The command line, in a process of its own, with reproducible dates."""
-    return subprocess.run([sys.executable, "-m", "corpus", *args], capture_output=True, timeout=timeout, cwd=ROOT,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}, preexec_fn=preexec_fn)
+    return subprocess.run([sys.executable, "-m", "corpus", *args], input=stdin, capture_output=True, timeout=timeout,
+                          cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})},
+                          preexec_fn=preexec_fn)
 
 
 def lines(path: Path) -> list[str]:

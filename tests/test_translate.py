@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -30,6 +28,7 @@ from translate import (
 )
 
 from .echo_package import build_echo_package
+from .outputs import passerelle as run_passerelle
 
 LONG = " ".join(f"mot{i % 7}, suite" for i in range(400))  # well over 1,000 tokens
 SEGMENTS = [
@@ -147,9 +146,7 @@ def test_incomplete_or_damaged_packages_are_refused(echo_package_dir: Path, tmp_
         install_package(truncated, tmp_path / "packages")
 
 
-def passerelle(*args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "corpus", *args], input=stdin, capture_output=True, timeout=300,
-                          env={**os.environ, **(env or {})})
+passerelle = partial(run_passerelle, timeout=300)
 
 
 def test_translate_command_without_a_model_names_both_ways_to_get_one(tmp_path: Path) -> None:
