@@ -57,8 +57,13 @@ def _source_spans(source: str, block: Block, texts: list[str]) -> Iterator[Span]
     """
     start, end = block.span
     # A character may fold to several ("ß" → "ss"); each folded letter keeps its source offset.
-    index = [i for i in range(start, end) if source[i].isalnum() for _ in source[i].casefold()]
-    letters = "".join(source[i].casefold() for i in range(start, end) if source[i].isalnum())
+    index: list[int] = []
+    folded: list[str] = []
+    for i in range(start, end):
+        if source[i].isalnum():
+            folded.append(source[i].casefold())
+            index.extend([i] * len(folded[-1]))
+    letters = "".join(folded)
     cursor = 0
     for number, text in enumerate(texts):
         wanted = "".join(c.casefold() for c in text if c.isalnum())
