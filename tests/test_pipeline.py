@@ -15,9 +15,6 @@ from normalise import apply_typography
 from .conftest import SEEDS
 from .outputs import assert_valid_tmx, folder_bytes, lines, passerelle
 
-OUTPUTS = ("corpus.jsonl", "corpus.tmx", "parallel/corpus.fr", "parallel/corpus.en", "parallel/corpus.tsv",
-           "audit.jsonl", "manifest.json")
-
 
 @pytest.fixture(scope="module")
 def seeds_run(echo_package_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
