@@ -17,12 +17,10 @@ prose missing from the corpus.
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,12 +30,8 @@ sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != H
 
 from bench.results import write_section  # noqa: E402
 from tests.echo_package import build_echo_package  # noqa: E402
-from tests.hostile_corpus import CASES, HostileCase  # noqa: E402
+from tests.hostile_corpus import CASES, HostileCase, words  # noqa: E402
 from tests.outputs import as_ordinary_user, lines, output_problems, passerelle  # noqa: E402
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", unicodedata.normalize("NFC", text)))
 
 
 def silent_losses(out: Path, inputs_found: int, keeps: str) -> list[str]:
@@ -51,7 +45,7 @@ def silent_losses(out: Path, inputs_found: int, keeps: str) -> list[str]:
     silent = {o["doc_id"] for o in outcomes if o["status"] == "ok"} - {r["doc"] for r in records}
     if silent:
         losses.append(f"{len(silent)} ok document(s) without pairs")
-    missing = _words(keeps) - _words(" ".join(r["fr"] for r in records)) if keeps else set()
+    missing = words(keeps) - words(" ".join(r["fr"] for r in records)) if keeps else set()
     if missing:
         losses.append(f"{len(missing)} word(s) missing")
     return losses

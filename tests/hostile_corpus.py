@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +56,11 @@ class HostileCase:
     keeps: str = ""  # text whose every word must reach the French side of the corpus
     documents: int | None = None  # inputs the batch finds, when not one per returned path (a folder)
     needs_privilege_drop: bool = False  # unreadable files are readable to root unless it gives up its override
+
+
+def words(text: str) -> set[str]:
+    """The words of ``text`` in composed form: what a case's ``keeps`` is checked by."""
+    return set(re.findall(r"\w+", unicodedata.normalize("NFC", text)))
 
 
 def _file(name: str | bytes, data: bytes) -> Callable[[Path], list[str]]:

@@ -20,7 +20,7 @@ import pytest
 
 from corpus.tmx import read_tmx
 
-from .hostile_corpus import CASES, CASES_BY_NAME, HostileCase
+from .hostile_corpus import CASES, CASES_BY_NAME, HostileCase, words
 from .outputs import as_ordinary_user, lines, output_problems, passerelle
 
 
@@ -58,10 +58,6 @@ def run_case(case: HostileCase, folder: Path, model: Path, *extra: str) -> CaseR
     result = passerelle("run", *inputs, "-o", str(out), "--model", str(model), "--beam-size", "1", *extra, preexec_fn=preexec)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return CaseRun(inputs, out, result.returncode, result.stderr.decode("utf-8", errors="replace"), manifest)
-
-
-def words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", unicodedata.normalize("NFC", text)))
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
