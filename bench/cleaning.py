@@ -19,7 +19,7 @@ as one batch per corpus, and the kept lines are compared with the gold text:
 Anchors in the same run: "keep everything" (html2text output, Markdown reduced,
 nothing dropped) and Passerelle without the batch repetition rule.
 
-    python bench/cleaning.py [--eval ../shared/eval]
+    python -m bench.cleaning [--eval ../shared/eval]
 """
 
 from __future__ import annotations
@@ -37,13 +37,11 @@ from pathlib import Path
 import html2text
 import lxml.html
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from .results import write_section
 
-from results import write_section  # noqa: E402
-
-from normalise import CleanConfig, clean_document, decode_bytes, document_from_text, repeated_lines  # noqa: E402
-from normalise.blocks import split_blocks  # noqa: E402
-from normalise.markdown import reduce_markdown  # noqa: E402
+from passerelle.normalise import CleanConfig, clean_document, decode_bytes, document_from_text, repeated_lines
+from passerelle.normalise.blocks import split_blocks
+from passerelle.normalise.markdown import reduce_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "td", "th", "dt", "dd", "div", "br", "tr", "ul", "ol", "table")

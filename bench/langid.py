@@ -13,7 +13,7 @@ second on one core over everything. Determinism: the Passerelle detector is run
 again in two fresh processes with different hash seeds on the Tatoeba sample and
 must give the same answers.
 
-    python bench/langid.py [--eval ../shared/eval]
+    python -m bench.langid [--eval ../shared/eval]
 """
 
 from __future__ import annotations
@@ -32,11 +32,9 @@ import langdetect
 from langdetect import DetectorFactory
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from .results import write_section
 
-from results import write_section  # noqa: E402
-
-from normalise import LanguageDetector  # noqa: E402
+from passerelle.normalise import LanguageDetector
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("fr", "en", "es", "de", "it", "pt", "ca")
@@ -89,7 +87,7 @@ def bucket(text: str) -> str:
 
 
 def answers_in_fresh_process(texts_file: Path, hash_seed: str) -> str:
-    code = ("import sys; from normalise import LanguageDetector; d = LanguageDetector(); "
+    code = ("import sys; from passerelle.normalise import LanguageDetector; d = LanguageDetector(); "
             "print('\\n'.join(f'{r.lang} {r.score}' for r in map(d.detect, open(sys.argv[1], encoding='utf-8').read().split('\\n'))))")
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
     return subprocess.run([sys.executable, "-c", code, str(texts_file)], env=env, check=True, capture_output=True, text=True).stdout

@@ -8,7 +8,7 @@ is that process's, read from ``getrusage``. Target: peak RSS for 200 documents
 within 20 % of that for 20. Documents per second per stage come from the run's
 own ``timings.json``.
 
-    python bench/pipeline.py [--eval ../shared/eval] [--small 20] [--large 200]
+    python -m bench.pipeline [--eval ../shared/eval] [--small 20] [--large 200]
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != HERE)]
+from tests.echo_package import build_echo_package
 
-from bench.results import write_section  # noqa: E402
-from tests.echo_package import build_echo_package  # noqa: E402
+from .results import write_section
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CHROME = ("Partager cet article", "Lire aussi : la suite de notre dossier", "Abonnez-vous à notre newsletter")
 
@@ -49,7 +48,7 @@ def measured_run(inputs: Path, out: Path, package: Path) -> tuple[int, dict[str,
         "code = subprocess.run(sys.argv[1:]).returncode; "
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)"
     )
-    command = [sys.executable, "-c", probe, sys.executable, "-m", "corpus", "run", str(inputs), "-o", str(out),
+    command = [sys.executable, "-c", probe, sys.executable, "-m", "passerelle", "run", str(inputs), "-o", str(out),
                "--model", str(package), "--beam-size", "1", "-q"]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return int(done.stdout.strip()), json.loads((out / "timings.json").read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ temporary file left) and whether anything was lost silently: an input missing
 from the manifest, a document read as ``ok`` that gave no pair, or a word of its
 prose missing from the corpus.
 
-    python bench/robustness.py
+    python -m bench.robustness
 """
 
 from __future__ import annotations
@@ -24,15 +24,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != HERE)]
+from tests.echo_package import build_echo_package
+from tests.hostile_corpus import CASES, HostileCase, words
+from tests.outputs import as_ordinary_user, lines, output_problems, passerelle
 
-from bench.results import write_section  # noqa: E402
-from tests.echo_package import build_echo_package  # noqa: E402
-from tests.hostile_corpus import CASES, HostileCase, words  # noqa: E402
-from tests.outputs import as_ordinary_user, lines, output_problems, passerelle  # noqa: E402
-
+from .results import write_section
 
 def silent_losses(out: Path, inputs_found: int, keeps: str) -> list[str]:
     """Inputs or prose that vanished without an outcome, as short phrases."""

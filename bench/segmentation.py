@@ -14,7 +14,7 @@ A boundary is the character offset where a sentence ends; precision, recall
 and F1 compare the predicted set with the gold set (line ends included, as
 every system gets them for free). Speed is sentences per second over all of it.
 
-    python bench/segmentation.py [--eval ../shared/eval]
+    python -m bench.segmentation [--eval ../shared/eval]
 """
 
 from __future__ import annotations
@@ -31,11 +31,9 @@ from pathlib import Path
 import pysbd
 from sentence_splitter import SentenceSplitter
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from .results import write_section
 
-from results import write_section  # noqa: E402
-
-from normalise import split_sentences  # noqa: E402
+from passerelle.normalise import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 FINAL = re.compile(r"[.!?…][\"'»”’)\]]*$")

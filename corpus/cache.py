@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from translate import Translation
+from ..translate import Translation
 
 from .errors import CorpusError
 

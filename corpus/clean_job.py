@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from normalise import (
+from ..normalise import (
     CleanConfig,
     CleanedDocument,
     DetectConfig,

@@ -18,9 +18,9 @@ from typing import TypeVar
 
 import click
 
-from normalise import PROFILES, CleanConfig, CleanedDocument, DetectConfig, LanguageDetector, NormaliseError
+from ..normalise import PROFILES, CleanConfig, CleanedDocument, DetectConfig, LanguageDetector, NormaliseError
 
-from translate import (
+from ..translate import (
     ApertiumEngine,
     ArgosEngine,
     EngineOptions,

@@ -25,7 +25,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from normalise import (
+from ..normalise import (
     Action,
     AuditEvent,
     CleanConfig,
@@ -35,7 +35,7 @@ from normalise import (
     apply_typography,
     segment_document,
 )
-from translate import Translation, Translator, quality_flags
+from ..translate import Translation, Translator, quality_flags
 
 from .cache import TranslationCache
 from .clean_job import CleanSummary, InputFailure, InputOutcome, clean_inputs, write_cleaned

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from translate import Translation, Translator
+from ..translate import Translation, Translator
 
 from .cache import TranslationCache, cache_key
 

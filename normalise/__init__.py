@@ -1,6 +1,6 @@
 """Reading and cleaning scraped French news text.
 
-    >>> from normalise import clean_text
+    >>> from passerelle.normalise import clean_text
     >>> clean_text("Partager Cet Article\nLe président a parlé hier soir à Paris.")
     'Le président a parlé hier soir à Paris.\n'
 """

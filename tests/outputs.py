@@ -9,22 +9,26 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
 
-from corpus.tmx import read_tmx
+from passerelle.corpus.tmx import read_tmx
 
 DTD = etree.DTD(str(Path(__file__).parent / "data" / "tmx14.dtd"))
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def passerelle(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, timeout: float = 600,
                preexec_fn: Callable[[], None] | None = None) -> subprocess.CompletedProcess[bytes]:
-    """The command line, in a process of its own, with reproducible dates."""
-    return subprocess.run([sys.executable, "-m", "corpus", *args], input=stdin, capture_output=True, timeout=timeout,
-                          cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})},
+    """The command line, in a process of its own, with reproducible dates.
+
+    It runs from a folder outside the checkout, as a user's command does, so it
+    sees the installed package and nothing of the repository's own folders.
+    """
+    return subprocess.run([sys.executable, "-m", "passerelle", *args], input=stdin, capture_output=True, timeout=timeout,
+                          cwd=tempfile.gettempdir(), env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})},
                           preexec_fn=preexec_fn)
 
 

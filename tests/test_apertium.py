@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from normalise import InputRef, LanguageDetector, clean_document, read_document, segment_document
-from translate import ApertiumEngine, ModelError
+from passerelle.normalise import InputRef, LanguageDetector, clean_document, read_document, segment_document
+from passerelle.translate import ApertiumEngine, ModelError
 
 from .conftest import SEEDS
 
@@ -49,6 +49,6 @@ def test_missing_apertium_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_translate_command_with_apertium_missing_says_what_to_install(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}
-    result = subprocess.run([sys.executable, "-m", "corpus", "translate", "-", "--engine", "apertium"],
+    result = subprocess.run([sys.executable, "-m", "passerelle", "translate", "-", "--engine", "apertium"],
                             input=b"Bonjour.\n", capture_output=True, env=env, timeout=120)
     assert result.returncode == 1 and b"apt-get install apertium" in result.stderr and b"Traceback" not in result.stderr

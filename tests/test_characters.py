@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from normalise import clean_document, clean_text, document_from_text
-from normalise.characters import plain_spaces, remove_invisible, replace_lone_surrogates
+from passerelle.normalise import clean_document, clean_text, document_from_text
+from passerelle.normalise.characters import plain_spaces, remove_invisible, replace_lone_surrogates
 
 
 def test_lone_surrogates_become_the_replacement_character() -> None:

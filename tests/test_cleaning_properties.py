@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from normalise import Action, CleanedDocument, clean_document, clean_text, document_from_text
+from passerelle.normalise import Action, CleanedDocument, clean_document, clean_text, document_from_text
 
 # Lines a scraper produces: prose, chrome, captions, Markdown, and arbitrary Unicode.
 SCRAPED_LINES = st.sampled_from(

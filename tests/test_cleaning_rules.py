@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalise import Action, CleanConfig, Role, clean_document, clean_text, document_from_text
+from passerelle.normalise import Action, CleanConfig, Role, clean_document, clean_text, document_from_text
 
 BODY = "Le gouvernement a présenté mercredi un projet de loi sur l’énergie, qui sera débattu au Parlement en juin."
 BODY2 = "Les syndicats ont appelé à une journée de mobilisation dans toute la France la semaine prochaine."
@@ -127,7 +127,7 @@ def test_title_then_headings_then_body() -> None:
 
 
 def test_repeated_lines_across_a_batch_are_dropped() -> None:
-    from normalise import repeated_lines
+    from passerelle.normalise import repeated_lines
 
     config = CleanConfig(repeat_min_docs=3)
     docs = [document_from_text(f"Nos offres du moment\n\n{BODY} Numéro {i}.\n", f"d{i}") for i in range(3)]
@@ -138,7 +138,7 @@ def test_repeated_lines_across_a_batch_are_dropped() -> None:
 
 
 def test_the_same_document_given_three_times_is_not_site_chrome() -> None:
-    from normalise import repeated_lines
+    from passerelle.normalise import repeated_lines
 
     config = CleanConfig(repeat_min_docs=3)
     text = f"Nos offres du moment\n\n{BODY}\n"

@@ -22,8 +22,8 @@ from typing import IO, Any
 import pytest
 from click.testing import CliRunner
 
-import corpus.writers
-from corpus.cli import main
+from passerelle.corpus import writers
+from passerelle.corpus.cli import main
 
 from .conftest import SEEDS
 from .echo_package import build_echo_package
@@ -46,7 +46,7 @@ def temporary_files(out: Path) -> list[Path]:
 
 
 class FullDisk:
-    """Stands in for ``open`` in corpus.writers: files fill a disk of ``capacity`` bytes, then ENOSPC."""
+    """Stands in for ``open`` in passerelle.corpus.writers: files fill a disk of ``capacity`` bytes, then ENOSPC."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity, self.used = capacity, 0
@@ -91,7 +91,7 @@ def test_a_full_disk_stops_the_run_cleanly_and_keeps_the_previous_outputs(
     before = folder_bytes(out)
     written = sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts)
     # The disk fills after this share of what a run writes: before the first byte, early, midway, at the very end.
-    monkeypatch.setattr(corpus.writers, "open", FullDisk(int(filled * written)), raising=False)
+    monkeypatch.setattr(writers, "open", FullDisk(int(filled * written)), raising=False)
     result = run_in_process(*arguments)
     assert result.exit_code == 1
     assert "passerelle: error: cannot write " in result.stderr and "No space left on device" in result.stderr
@@ -101,7 +101,7 @@ def test_a_full_disk_stops_the_run_cleanly_and_keeps_the_previous_outputs(
 
 def test_a_full_disk_on_a_first_run_leaves_no_final_file(echo_package_dir: Path, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(corpus.writers, "open", FullDisk(30_000), raising=False)
+    monkeypatch.setattr(writers, "open", FullDisk(30_000), raising=False)
     out = tmp_path / "out"
     result = run_in_process("run", str(SEED), "-o", str(out), "--model", str(echo_package_dir), "--beam-size", "1", "-q")
     assert result.exit_code == 1 and "No space left on device" in result.stderr
@@ -250,7 +250,7 @@ def test_a_damaged_cache_is_detected_rebuilt_and_audited(damage: Any, first_run:
 
 
 def _command(out: Path, model: Path) -> list[str]:
-    return [sys.executable, "-m", "corpus", "run", str(SEEDS), "-o", str(out), "--model", str(model),
+    return [sys.executable, "-m", "passerelle", "run", str(SEEDS), "-o", str(out), "--model", str(model),
             "--beam-size", "1", "--typography", "plain", "--batch-segments", "8", "-q"]
 
 
@@ -298,7 +298,7 @@ def test_a_stopped_run_leaves_no_final_file_and_resumes_to_the_same_outputs(
 
 
 def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "corpus", "clean", str(SEEDS), "-q"], stdout=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, "-m", "passerelle", "clean", str(SEEDS), "-q"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     assert process.stdout is not None
     process.stdout.read(10)

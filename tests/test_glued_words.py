@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from normalise import clean_document, document_from_text
-from normalise.glued_words import (
+from passerelle.normalise import clean_document, document_from_text
+from passerelle.normalise.glued_words import (
     space_after_punctuation,
     space_around_guillemets,
     split_case_boundaries,

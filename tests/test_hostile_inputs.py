@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from corpus.tmx import read_tmx
+from passerelle.corpus.tmx import read_tmx
 
 from .hostile_corpus import CASES, CASES_BY_NAME, HostileCase, words
 from .outputs import as_ordinary_user, lines, output_problems, passerelle

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from normalise import DetectConfig, LanguageDetector, NormaliseError
+from passerelle.normalise import DetectConfig, LanguageDetector, NormaliseError
 
 DETECTOR = LanguageDetector()
 
@@ -58,7 +58,7 @@ def test_a_language_without_a_profile_is_a_clear_error() -> None:
 
 def test_answers_repeat_across_processes() -> None:
     code = (
-        "from normalise import LanguageDetector; d = LanguageDetector(); "
+        "from passerelle.normalise import LanguageDetector; d = LanguageDetector(); "
         "print([d.detect(t) for t in ['Xi Jinping', 'Gracias', 'Signes notables', 'AFP', 'Sergueï Choïgou']])"
     )
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalise.markdown import reduce_markdown
+from passerelle.normalise.markdown import reduce_markdown
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.tmx import TmxHeader, TmxWriter, read_tmx, xml_safe
-from normalise import apply_typography
+from passerelle.corpus.tmx import TmxHeader, TmxWriter, read_tmx, xml_safe
+from passerelle.normalise import apply_typography
 
 from .conftest import SEEDS
 from .outputs import assert_valid_tmx, folder_bytes, lines, passerelle

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from normalise import DocumentIds, InputError, InputRef, decode_bytes, display_path, iter_input_refs, read_document
+from passerelle.normalise import DocumentIds, InputError, InputRef, decode_bytes, display_path, iter_input_refs, read_document
 
 FRENCH = "Le président a déclaré : « Ça n'a rien d'évident », à Pékin.\nDeuxième ligne œuvre.\n"
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus import RunConfig, run
-from normalise import CleanConfig, clean_document, clean_text, decode_bytes, document_from_text
-from translate import ArgosEngine, EngineOptions, read_package
+from passerelle.corpus import RunConfig, run
+from passerelle.normalise import CleanConfig, clean_document, clean_text, decode_bytes, document_from_text
+from passerelle.translate import ArgosEngine, EngineOptions, read_package
 
 from .outputs import lines, output_problems
 from .test_cleaning_properties import SCRAPED_LINES, assert_conserved

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.clean_job import write_cleaned
-from corpus.errors import CorpusError
-from corpus.writers import StagedFiles, document_file
-from normalise import DocumentIds, InputRef, clean_document, document_from_text
+from passerelle.corpus.clean_job import write_cleaned
+from passerelle.corpus.errors import CorpusError
+from passerelle.corpus.writers import StagedFiles, document_file
+from passerelle.normalise import DocumentIds, InputRef, clean_document, document_from_text
 
 NAMES = st.one_of(
     st.text(min_size=1, max_size=250).filter(lambda s: "\x00" not in s),

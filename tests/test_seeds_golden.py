@@ -7,7 +7,7 @@ import pytest
 
 import re
 
-from normalise import (
+from passerelle.normalise import (
     Action,
     CleanConfig,
     CleanedDocument,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalise import sentence_spans, split_sentences
+from passerelle.normalise import sentence_spans, split_sentences
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

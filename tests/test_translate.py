@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus.cache import TranslationCache
-from corpus.translate_job import TranslateStats, translate_segments
-from translate import (
+from passerelle.corpus.cache import TranslationCache
+from passerelle.corpus.translate_job import TranslateStats, translate_segments
+from passerelle.translate import (
     ArgosEngine,
     EngineOptions,
     ModelError,

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalise import apply_typography
-from normalise.typography import typography_steps
+from passerelle.normalise import apply_typography
+from passerelle.normalise.typography import typography_steps
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

@@ -2,7 +2,7 @@
 
 Takes ``list[str]`` and returns translations with scores; knows nothing of documents.
 
-    >>> from translate import ArgosEngine, find_package
+    >>> from passerelle.translate import ArgosEngine, find_package
     >>> engine = ArgosEngine(find_package("fr", "en"))        # doctest: +SKIP
     >>> engine.translate(["Bonjour tout le monde."])[0].text   # doctest: +SKIP
 """

@@ -17,7 +17,7 @@ measured; the script checks that the Passerelle engine's outputs equal
 argostranslate's. With ``--model PATH`` (an unpacked real package such as
 translate-fr_en) it also reports BLEU and chrF against the English references.
 
-    python bench/translate.py [--eval ../shared/eval] [--limit 300] [--model PATH]
+    python -m bench.translation [--eval ../shared/eval] [--limit 300] [--model PATH]
 """
 
 from __future__ import annotations
@@ -30,11 +30,6 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-# This script's name would shadow the `translate` package while its own folder leads sys.path.
-sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != HERE)]
-
 # argostranslate reads its settings once, at import: same device, threads and compute type as the others.
 os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
 os.environ.setdefault("ARGOS_COMPUTE_TYPE", "int8")
@@ -42,10 +37,13 @@ os.environ.setdefault("ARGOS_COMPUTE_TYPE", "int8")
 import ctranslate2  # noqa: E402
 from argostranslate import package as argos_package  # noqa: E402
 from argostranslate import translate as argos_translate  # noqa: E402
-from bench.results import write_section  # noqa: E402
 
+from passerelle.translate import ArgosEngine, EngineOptions, read_package  # noqa: E402
 from tests.echo_package import REALISTIC, build_echo_package  # noqa: E402
-from translate import ArgosEngine, EngineOptions, read_package  # noqa: E402
+
+from .results import write_section  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BEAM = 4
 LENGTH_PENALTY = 0.2  # what argostranslate passes to CTranslate2
