@@ -51,7 +51,7 @@ def measured_run(inputs: Path, out: Path, package: Path) -> tuple[int, dict[str,
     command = [sys.executable, "-c", probe, sys.executable, "-m", "passerelle", "run", str(inputs), "-o", str(out),
                "--model", str(package), "--beam-size", "1", "-q"]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return int(done.stdout.strip()), json.loads((out / "timings.json").read_text(encoding="utf-8"))
+    return int(done.stdout.strip()), json.loads((out / "timings.json").read_text(encoding="utf-8"))["seconds"]
 
 
 def main(argv: Iterable[str] | None = None) -> None:

@@ -38,7 +38,7 @@ import ctranslate2  # noqa: E402
 from argostranslate import package as argos_package  # noqa: E402
 from argostranslate import translate as argos_translate  # noqa: E402
 
-from passerelle.translate import ArgosEngine, EngineOptions, read_package  # noqa: E402
+from passerelle.translate import ArgosEngine, EngineOptions, EngineResources, read_package  # noqa: E402
 from tests.echo_package import REALISTIC, build_echo_package  # noqa: E402
 
 from .results import write_section  # noqa: E402
@@ -81,7 +81,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         package_dir = args.model or build_echo_package(Path(scratch), REALISTIC)
         options = EngineOptions(beam_size=BEAM, length_penalty=LENGTH_PENALTY, compute_type="int8")
-        engine = ArgosEngine(read_package(package_dir), options)
+        resources = EngineResources()
+        engine = ArgosEngine(read_package(package_dir), options, resources)
         tokens = [engine.encode(s) for s in sentences]
         n_tokens = sum(len(t) for t in tokens)
         engine.translate(sentences[:4])  # load outside the timings
@@ -93,7 +94,7 @@ def main(argv: Iterable[str] | None = None) -> None:
             "passerelle ArgosEngine": lambda: [t.text for t in engine.translate(sentences)],
             "raw CTranslate2 translate_batch (ceiling)": lambda: [
                 " ".join(r.hypotheses[0]) for r in raw.translate_batch(
-                    tokens, beam_size=BEAM, length_penalty=LENGTH_PENALTY, max_batch_size=options.batch_tokens, batch_type="tokens")],
+                    tokens, beam_size=BEAM, length_penalty=LENGTH_PENALTY, max_batch_size=resources.batch_tokens, batch_type="tokens")],
         }
         # Two cores shared with other work: each system runs in turn, best of the rounds counts.
         timings = {name: float("inf") for name in systems}

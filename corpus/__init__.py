@@ -1,10 +1,12 @@
 """The corpus pipeline: drives normalise and translate, writes the outputs, hosts the CLI."""
 
-from .clean_job import CleanSummary, InputFailure, clean_inputs, write_clean_outputs
+from .clean_job import clean, clean_inputs, write_clean_outputs
 from .errors import CorpusError
 from .export import ExportFilter, export
-from .manifest import build_manifest, config_hash, write_manifest
-from .pipeline import RunConfig, RunSummary, run
+from .manifest import build_manifest, config_hash, read_manifest, write_manifest
+from .outcomes import CleanSummary, InputFailure, InputOutcome
+from .pairs import Languages, PairWriter, pair_record
+from .pipeline import Resources, RunConfig, RunSummary, run
 from .tmx import read_tmx
 
 __all__ = [
@@ -12,12 +14,19 @@ __all__ = [
     "CorpusError",
     "ExportFilter",
     "InputFailure",
+    "InputOutcome",
+    "Languages",
+    "PairWriter",
+    "Resources",
     "RunConfig",
     "RunSummary",
+    "build_manifest",
+    "clean",
     "clean_inputs",
     "config_hash",
-    "build_manifest",
     "export",
+    "pair_record",
+    "read_manifest",
     "read_tmx",
     "run",
     "write_clean_outputs",

@@ -7,9 +7,7 @@ that recur across documents (site chrome); it keeps only line hashes.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -23,80 +21,56 @@ from ..normalise import (
     InputRef,
     LanguageDetector,
     clean_document,
-    display_path,
     iter_input_refs,
     read_document,
     repeated_lines,
     segment_document,
 )
-
+from .manifest import build_manifest, write_manifest
+from .outcomes import CleanSummary, InputFailure, InputOutcome
 from .writers import StagedFiles, document_file, json_line, prepare_output_folder
 
-
-@dataclass(frozen=True)
-class InputFailure:
-    """An input that could not be read or decoded, with the reason in plain words."""
-
-    path: str
-    reason: str
+InputReport = Callable[[InputOutcome], None]  # called once per input, as soon as its outcome is known
 
 
-@dataclass(frozen=True)
-class InputOutcome:
-    path: str
-    doc_id: str | None
-    status: str  # ok | empty | failed
-    message: str = ""
-    kept: int = 0
-    dropped: int = 0
-    size: int | None = None
-    sha256: str | None = None
-    decoding: str | None = None
+def clean(
+    inputs: Iterable[str],
+    destination: Path | IO[str],
+    config: CleanConfig = CleanConfig(),
+    detect: DetectConfig | None = None,
+    glob: str = "*.txt",
+    on_input: InputReport | None = None,
+) -> CleanSummary:
+    """Clean ``inputs`` into an output folder, or into an open text stream.
+
+    A folder receives ``clean/<doc>.<lang>.txt``, ``segments.jsonl`` (every
+    segment with its language, from ``detect``), ``audit.jsonl`` and
+    ``manifest.json``, all renamed into place together once the job has
+    succeeded. A stream receives each document's cleaned text as it is ready.
+    An input that cannot be read is recorded and the batch goes on;
+    ``on_input`` hears of every input's outcome as soon as it is known.
+    """
+    summary = CleanSummary()
+    results = clean_inputs(inputs, config, glob)
+    if not isinstance(destination, Path):
+        for result in results:
+            _record(summary, result, on_input)
+            if isinstance(result, CleanedDocument):
+                destination.write(result.text)
+        return summary
+    detect = detect or DetectConfig(candidates=config.language_candidates)
+    with StagedFiles() as staged:
+        for result in write_clean_outputs(results, destination, staged, config, LanguageDetector(detect)):
+            _record(summary, result, on_input)
+        settings = {"clean": config.to_dict(), "detect": detect.to_dict()}
+        write_manifest(destination, build_manifest("clean", settings, summary.outcomes), staged)
+    return summary
 
 
-@dataclass
-class CleanSummary:
-    outcomes: list[InputOutcome] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[InputOutcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
-
-    def record(self, result: CleanedDocument | InputFailure) -> InputOutcome:
-        if isinstance(result, InputFailure):
-            outcome = InputOutcome(display_path(result.path), None, "failed", result.reason)
-        else:
-            kept = len(result.kept)
-            document = result.document
-            outcome = InputOutcome(
-                display_path(document.path),
-                document.doc_id,
-                "ok" if kept else "empty",
-                _decoding_note(document) if kept else _why_empty(result),
-                kept,
-                len(result.blocks) - kept,
-                document.size,
-                document.sha256,
-                document.decoding.describe(),
-            )
-        self.outcomes.append(outcome)
-        return outcome
-
-
-def _decoding_note(document: Document) -> str:
-    """What a user should know about how a document that was read could be read."""
-    stray = document.decoding.stray_bytes
-    return f"{stray} byte(s) not valid UTF-8, read as cp1252" if stray else ""
-
-
-def _why_empty(result: CleanedDocument) -> str:
-    """Why a document that was read gave no text, in words a user can act on."""
-    if not result.document.text:
-        return "empty file"
-    if not result.document.text.strip():
-        return "only white space"
-    reasons = Counter(b.verdict.reason for b in result.blocks if b.verdict is not None and not b.verdict.keep)
-    return "nothing kept: " + ", ".join(f"{reason} {count}" for reason, count in reasons.most_common())
+def _record(summary: CleanSummary, result: CleanedDocument | InputFailure, on_input: InputReport | None) -> None:
+    outcome = summary.record(result)
+    if on_input:
+        on_input(outcome)
 
 
 def clean_inputs(
@@ -142,11 +116,10 @@ def write_clean_outputs(
     results: Iterable[CleanedDocument | InputFailure],
     out_dir: Path,
     staged: StagedFiles,
-    config: CleanConfig = CleanConfig(),
-    detector: LanguageDetector | None = None,
+    config: CleanConfig,
+    detector: LanguageDetector,
 ) -> Iterator[CleanedDocument | InputFailure]:
     """Stage ``clean/<doc>.<lang>.txt`` per document, ``segments.jsonl`` and ``audit.jsonl`` for the batch, passing results on."""
-    detector = detector or LanguageDetector(DetectConfig(candidates=config.language_candidates))
     prepare_output_folder(out_dir)
     with staged.writer(out_dir / "audit.jsonl") as audit, staged.writer(out_dir / "segments.jsonl") as segments:
         for result in results:

@@ -1,17 +1,24 @@
-"""Re-export a finished run's ``corpus.jsonl`` as TMX, TSV, Moses files or JSONL, with filters."""
+"""Re-export a finished run's ``corpus.jsonl`` as TMX, TSV, Moses files or JSONL, with filters.
+
+The run's manifest says which languages its records are keyed by, so a run
+from Spanish exports as Spanish; the pairs go through the same
+:class:`PairWriter` as the run's own outputs.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import CorpusError
-from .tmx import TmxHeader, TmxWriter, creation_date, unit_props
-from .writers import atomic_writer, json_line, one_line, tsv_line
+from .manifest import read_manifest
+from .pairs import Languages, PairWriter
+from .tmx import TmxHeader, TmxWriter
+from .writers import StagedFiles
 
 FORMATS = ("tmx", "tsv", "moses", "jsonl")
 
@@ -24,8 +31,8 @@ class ExportFilter:
     drop_flagged: bool = False
     roles: tuple[str, ...] = ()
 
-    def keeps(self, record: dict[str, Any]) -> bool:
-        if record.get("en") is None:
+    def keeps(self, record: dict[str, Any], target_lang: str) -> bool:
+        if record.get(target_lang) is None:
             return False
         if self.min_score is not None and (record.get("score") is None or record["score"] < self.min_score):
             return False
@@ -46,53 +53,48 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
         raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
+def run_languages(run_dir: Path) -> Languages:
+    """The languages a run's records are keyed by, and its TMX codes, from its manifest."""
+    config = read_manifest(run_dir).get("config", {})
+    try:
+        return Languages(config["clean"]["source_lang"], config["target_lang"],
+                         config.get("tmx_source_code"), config.get("tmx_target_code"))
+    except (KeyError, TypeError) as exc:
+        raise CorpusError(f"{run_dir}/manifest.json is not the manifest of a passerelle run (no {exc})") from exc
+
+
 def export(run_dir: Path, fmt: str, destination: Path, keep: ExportFilter = ExportFilter(),
-           tmx_codes: tuple[str, str] = ("fr", "en")) -> int:
-    """Write the pairs of ``run_dir`` that ``keep`` accepts; return how many. Moses writes ``DEST.fr`` and ``DEST.en``."""
+           tmx_codes: tuple[str, str] | None = None) -> int:
+    """Write the pairs of ``run_dir`` that ``keep`` accepts; return how many.
+
+    Moses writes ``DEST.<source>`` and ``DEST.<target>``; the TMX takes the
+    run's own language codes unless ``tmx_codes`` are given.
+    """
     if fmt not in FORMATS:
         raise CorpusError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    records = (r for r in read_records(run_dir / "corpus.jsonl") if keep.keeps(r))
-    return _WRITERS[fmt](records, destination, tmx_codes)
-
-
-def _jsonl(records: Iterable[dict[str, Any]], destination: Path, codes: tuple[str, str]) -> int:
+    langs = run_languages(run_dir)
+    codes = tmx_codes or langs.tmx_codes
     count = 0
-    with atomic_writer(destination) as out:
-        for record in records:
-            out.write(json_line(record))
-            count += 1
-    return count
+    with StagedFiles() as staged, ExitStack() as files:
+        def open_(path: Path) -> IO[str]:
+            return files.enter_context(staged.writer(path))
 
-
-def _tsv(records: Iterable[dict[str, Any]], destination: Path, codes: tuple[str, str]) -> int:
-    count = 0
-    with atomic_writer(destination) as out:
-        for record in records:
-            out.write(tsv_line(record["fr"], record["en"]))
-            count += 1
-    return count
-
-
-def _moses(records: Iterable[dict[str, Any]], destination: Path, codes: tuple[str, str]) -> int:
-    count = 0
-    with atomic_writer(destination.with_name(destination.name + ".fr")) as fr, \
-            atomic_writer(destination.with_name(destination.name + ".en")) as en:
-        for record in records:
-            fr.write(one_line(record["fr"]) + "\n")
-            en.write(one_line(record["en"]) + "\n")
-            count += 1
-    return count
-
-
-def _tmx(records: Iterable[dict[str, Any]], destination: Path, codes: tuple[str, str]) -> int:
-    count = 0
-    with atomic_writer(destination) as out:
-        writer = TmxWriter(out, TmxHeader(version("passerelle"), codes[0], codes[1], creation_date()))
-        for record in records:
-            writer.unit(record["id"], unit_props(record), record["fr"], record["en"])
-            count += 1
+        writer = _writer(fmt, destination, langs, codes, open_)
+        for record in read_records(run_dir / "corpus.jsonl"):
+            if keep.keeps(record, langs.target):
+                writer.write(record)
+                count += 1
         writer.close()
     return count
 
 
-_WRITERS = {"jsonl": _jsonl, "tsv": _tsv, "moses": _moses, "tmx": _tmx}
+def _writer(fmt: str, destination: Path, langs: Languages, codes: tuple[str, str],
+            open_: Callable[[Path], IO[str]]) -> PairWriter:
+    if fmt == "jsonl":
+        return PairWriter(langs, jsonl=open_(destination))
+    if fmt == "tsv":
+        return PairWriter(langs, tsv=open_(destination))
+    if fmt == "moses":
+        return PairWriter(langs, source=open_(destination.with_name(f"{destination.name}.{langs.source}")),
+                          target=open_(destination.with_name(f"{destination.name}.{langs.target}")))
+    return PairWriter(langs, tmx=TmxWriter(open_(destination), TmxHeader.of_this_run(codes)))

@@ -13,8 +13,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from .clean_job import InputOutcome
-from .writers import StagedFiles, write_text
+from .outcomes import InputOutcome
+from .errors import CorpusError
+from .writers import StagedFiles
 
 
 def config_hash(settings: dict[str, Any]) -> str:
@@ -36,10 +37,20 @@ def build_manifest(command: str, settings: dict[str, Any], outcomes: Iterable[In
     }
 
 
-def write_manifest(out_dir: Path, manifest: dict[str, Any], staged: StagedFiles | None = None) -> None:
-    """``manifest.json``, at once or (given ``staged``) with the rest of a job's files."""
-    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    if staged is None:
-        write_text(out_dir / "manifest.json", text)
-    else:
-        staged.write_text(out_dir / "manifest.json", text)
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The manifest of a finished job in ``out_dir``."""
+    path = out_dir / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CorpusError(f"cannot read {path}: {exc.strerror or exc} (is {out_dir} the output folder of a passerelle run?)") from exc
+    except ValueError as exc:
+        raise CorpusError(f"{path} is not JSON: {exc}") from exc
+    if not isinstance(manifest, dict):
+        raise CorpusError(f"{path} is not a passerelle manifest")
+    return manifest
+
+
+def write_manifest(out_dir: Path, manifest: dict[str, Any], staged: StagedFiles) -> None:
+    """Stage ``manifest.json`` with the rest of a job's files; it is the last renamed into place."""
+    staged.write_text(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

@@ -9,7 +9,10 @@ once the run has succeeded, the manifest last: a run stopped at any point
 no mix of old and new files, and running the same command again finishes the
 job from the cache with byte-identical outputs.
 
-Only ``timings.json`` depends on the clock; with ``SOURCE_DATE_EPOCH`` set, two
+What a run produces depends on its :class:`RunConfig` alone, which the manifest
+records whole with its hash. How the work is spread (:class:`Resources`: batch
+sizes, threads) changes no output byte; it is recorded in ``timings.json``,
+the one file that also holds the clock. With ``SOURCE_DATE_EPOCH`` set, two
 runs over the same inputs give byte-identical folders.
 """
 
@@ -18,51 +21,82 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
-from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..normalise import (
     Action,
     AuditEvent,
     CleanConfig,
+    CleanedDocument,
     DetectConfig,
     LanguageDetector,
     Segment,
     apply_typography,
     segment_document,
 )
-from ..translate import Translation, Translator, quality_flags
-
+from ..translate import (
+    ArgosEngine,
+    EngineConfig,
+    EngineResources,
+    Translation,
+    Translator,
+    open_engine,
+    quality_flags,
+)
 from .cache import TranslationCache
-from .clean_job import CleanSummary, InputFailure, InputOutcome, clean_inputs, write_cleaned
+from .clean_job import clean_inputs, write_cleaned
+from .outcomes import CleanSummary, InputFailure, InputOutcome
 from .errors import CorpusError
 from .manifest import build_manifest, write_manifest
-from .tmx import TmxHeader, TmxWriter, creation_date, unit_props
+from .pairs import Languages, PairWriter, pair_record
+from .tmx import TmxHeader, TmxWriter
 from .translate_job import TranslateStats, translate_segments
-from .writers import StagedFiles, json_line, one_line, prepare_output_folder, tsv_line
+from .writers import StagedFiles, json_line, prepare_output_folder
 
 
 @dataclass(frozen=True)
 class RunConfig:
-    """Settings of a run beyond cleaning and detection; the manifest records them whole.
+    """Every setting that can change what a run writes; the manifest records it whole, with its hash.
 
+    clean, detect: the cleaning stage and per-segment language detection.
+    engine: which engine translates, and its decoding options.
     target_lang: language of the translations (ISO 639-1).
-    tmx_source_code, tmx_target_code: language codes written in the TMX (``fr`` or ``fr-FR``).
-    translate: False writes everything except the English side.
-    batch_segments: source segments translated and written together; bounds memory.
+    tmx_source_code, tmx_target_code: language codes written in the TMX
+        (``fr-FR``); by default the source and target languages themselves.
+    translate: False writes everything except the target side.
     """
 
     clean: CleanConfig = field(default_factory=CleanConfig)
     detect: DetectConfig = field(default_factory=DetectConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
     target_lang: str = "en"
-    tmx_source_code: str = "fr"
-    tmx_target_code: str = "en"
+    tmx_source_code: str | None = None
+    tmx_target_code: str | None = None
     translate: bool = True
+
+    @property
+    def languages(self) -> Languages:
+        return Languages(self.clean.source_lang, self.target_lang, self.tmx_source_code, self.tmx_target_code)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Resources:
+    """How a run spreads its work; none of it changes an output byte.
+
+    batch_segments: source segments translated, cached and written together;
+        bounds memory and what an interrupted run has to redo.
+    engine: threads and token budget of the translation engine.
+    """
+
     batch_segments: int = 256
+    engine: EngineResources = field(default_factory=EngineResources)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -98,128 +132,180 @@ def run(
     inputs: Iterable[str],
     out_dir: Path,
     config: RunConfig = RunConfig(),
+    *,
     translator: Translator | None = None,
-    settings: dict[str, object] | None = None,
+    model: Path | None = None,
+    resources: Resources = Resources(),
     cache_path: Path | None = None,
     glob: str = "*.txt",
     progress: Progress | None = None,
     on_input: InputReport | None = None,
 ) -> RunSummary:
-    """Run the pipeline over ``inputs`` into ``out_dir``; ``translator`` may be None only when not translating.
+    """Run the pipeline over ``inputs`` into ``out_dir``.
 
-    An input that cannot be read is recorded and the batch goes on; ``on_input``
-    hears of every input's outcome as soon as it is known. Whatever stops the
-    whole job (:class:`CorpusError`, ``KeyboardInterrupt``) leaves the output
-    folder as it was, apart from the translations committed to the cache.
+    The engine is opened from ``config.engine`` (with the package folder
+    ``model``, else the installed one for the language pair) unless a
+    ``translator`` is given, whose settings must then agree with the config.
+    An input that cannot be read is recorded and the batch goes on;
+    ``on_input`` hears of every input's outcome as soon as it is known.
+    Whatever stops the whole job (:class:`CorpusError`, a library error of
+    normalise or translate, ``KeyboardInterrupt``) leaves the output folder as
+    it was, apart from the translations committed to the cache.
     """
-    if config.translate and translator is None:
-        raise CorpusError("a translator is needed unless translation is turned off")
-    summary = RunSummary()
-    detector = LanguageDetector(config.detect)
-    source_lang = config.clean.source_lang
-    engine_id = translator.engine_id if translator is not None and config.translate else "none"
-    pending: list[Segment] = []
+    translator = _translator(config, translator, model, resources.engine)
     prepare_output_folder(out_dir)
-
-    with StagedFiles() as staged, ExitStack() as files:
-        cache = TranslationCache(cache_path or out_dir / ".cache" / "translations.sqlite") if config.translate else None
-        if cache is not None:
-            files.callback(cache.close)
-
-        def open_(name: str) -> Any:
-            return files.enter_context(staged.writer(out_dir / name))
-
-        audit, jsonl, fr = open_("audit.jsonl"), open_("corpus.jsonl"), open_(f"parallel/corpus.{source_lang}")
-        if cache is not None and cache.rebuilt:
-            summary.cache_rebuilt = cache.rebuilt
-            summary.rule_counts["rebuild_corrupt_cache"] += 1
-            audit.write(json_line(AuditEvent("", (0, 0), "translate", "rebuild_corrupt_cache", Action.FLAG, "", "",
-                                             cache.rebuilt).to_dict()))
-        en = tsv = tmx = None
-        if config.translate:
-            en, tsv = open_(f"parallel/corpus.{config.target_lang}"), open_("parallel/corpus.tsv")
-            tmx = TmxWriter(open_("corpus.tmx"), TmxHeader(version("passerelle"), config.tmx_source_code,
-                                                          config.tmx_target_code, creation_date()))
-
-        def flush() -> None:
-            if not pending:
-                return
-            # Engines get the plain typography: ASCII quotes and plain spaces.
-            plain = [apply_typography(s.text, "plain") for s in pending]
-            translations: list[Translation | None] = [None] * len(pending)
-            if config.translate and translator is not None:
-                with _Timer(summary.timings, "translate"):
-                    translations = list(translate_segments(plain, translator, settings or {}, cache,
-                                                           config.batch_segments, summary.translation))
-            with _Timer(summary.timings, "write"):
-                for segment, sent, translation in zip(pending, plain, translations):
-                    write_pair(segment, sent, translation)
-            pending.clear()
-            if progress:
-                progress("segments", summary.pairs)
-
-        def write_pair(segment: Segment, sent: str, translation: Translation | None) -> None:
-            flags = quality_flags(sent, translation, config.target_lang,
-                                  lambda text: detector.detect(text).lang) if translation else []
-            summary.flag_counts.update(flags)
-            summary.pairs += 1
-            record = {
-                "id": segment.seg_id, "doc": segment.doc, "role": segment.role.value, "span": list(segment.span),
-                "lang": segment.lang, "lang_score": segment.lang_score, source_lang: segment.text,
-                config.target_lang: translation.text if translation else None,
-                "engine": engine_id if translation else None, "score": translation.score if translation else None,
-                "flags": flags, "rules": list(segment.rules),
-            }
-            jsonl.write(json_line(record))
-            fr.write(one_line(segment.text) + "\n")
-            if translation is not None and en is not None and tsv is not None and tmx is not None:
-                en.write(one_line(translation.text) + "\n")
-                tsv.write(tsv_line(segment.text, translation.text))
-                if tmx.unit(segment.seg_id, unit_props(record), segment.text, translation.text):
-                    audit.write(json_line(AuditEvent(segment.doc, segment.span, "write", "remove_xml_illegal_characters",
-                                                     Action.EDIT, segment.text, "", "tmx").to_dict()))
-
-        documents = clean_inputs(inputs, config.clean, glob)
-        done = 0
-        while True:
-            with _Timer(summary.timings, "read+clean"):
-                result = next(documents, None)
-            if result is None:
-                break
-            outcome = summary.inputs.record(result)
-            if on_input:
-                on_input(outcome)
-            done += 1
-            if isinstance(result, InputFailure):
-                continue
-            write_cleaned(result, out_dir, source_lang, audit, staged)
-            summary.rule_counts.update(event.rule for event in result.events)
-            with _Timer(summary.timings, "segment+detect"):
-                segments = segment_document(result, detector, source_lang)
-            for segment in segments:
-                if segment.lang == source_lang:
-                    pending.append(segment)
-                else:
-                    audit.write(json_line(AuditEvent(segment.doc, segment.span, "detect", "not_source_language", Action.FLAG,
-                                                     segment.text, "", f"lang={segment.lang} score={segment.lang_score:g}").to_dict()))
-                    summary.rule_counts["not_source_language"] += 1
-            if len(pending) >= config.batch_segments:
-                flush()
-            if progress:
-                progress("documents", done)
-        flush()
-        if tmx is not None:
-            tmx.close()
-        files.close()  # every output complete before the manifest that describes them
-        staged.write_text(out_dir / "timings.json", json.dumps({k: round(v, 3) for k, v in summary.timings.items()}, indent=2) + "\n")
-        write_manifest(out_dir, _manifest(config, engine_id, summary), staged)
+    summary = RunSummary()
+    with StagedFiles() as staged:
+        with ExitStack() as files:
+            outputs = _RunOutputs(out_dir, staged, files, config)
+            cache = _open_cache(cache_path or out_dir / ".cache" / "translations.sqlite", files, outputs, summary) \
+                if translator is not None else None
+            pairs = _PairMaker(config, translator, cache, resources.batch_segments, outputs, summary, progress)
+            for done, result in enumerate(_timed(clean_inputs(inputs, config.clean, glob), summary.timings), start=1):
+                outcome = summary.inputs.record(result)
+                if on_input:
+                    on_input(outcome)
+                if isinstance(result, CleanedDocument):
+                    pairs.add_document(result)
+                    if progress:
+                        progress("documents", done)
+            pairs.flush()
+            outputs.close()
+        staged.write_text(out_dir / "timings.json", _timings_json(summary, resources))
+        write_manifest(out_dir, _manifest(config, translator, summary), staged)
     return summary
 
 
-def _manifest(config: RunConfig, engine_id: str, summary: RunSummary) -> dict[str, Any]:
+def _translator(config: RunConfig, given: Translator | None, model: Path | None,
+                resources: EngineResources) -> Translator | None:
+    """The engine the run translates with, opened and checked before any work; None when it does not translate."""
+    if not config.translate:
+        return None
+    if given is None:
+        return open_engine(config.engine, config.clean.source_lang, config.target_lang, model, resources)
+    if isinstance(given, ArgosEngine) and given.options != config.engine.options:
+        raise CorpusError(f"the translator's options ({given.options}) differ from the run's configuration "
+                          f"({config.engine.options}); give the options in RunConfig.engine")
+    return given
+
+
+def _timed(documents: Iterator[CleanedDocument | InputFailure], timings: dict[str, float]) -> Iterator[CleanedDocument | InputFailure]:
+    """The cleaned documents, with the time spent reading and cleaning each counted."""
+    while True:
+        with _Timer(timings, "read+clean"):
+            result = next(documents, None)
+        if result is None:
+            return
+        yield result
+
+
+class _RunOutputs:
+    """The files of one run, staged: the audit, the pair outputs and the cleaned texts."""
+
+    def __init__(self, out_dir: Path, staged: StagedFiles, files: ExitStack, config: RunConfig) -> None:
+        def open_(name: str) -> IO[str]:
+            return files.enter_context(staged.writer(out_dir / name))
+
+        langs = config.languages
+        self._out_dir, self._staged, self._source_lang = out_dir, staged, langs.source
+        self.audit = open_("audit.jsonl")
+        jsonl, source = open_("corpus.jsonl"), open_(f"parallel/corpus.{langs.source}")
+        if config.translate:
+            target, tsv = open_(f"parallel/corpus.{langs.target}"), open_("parallel/corpus.tsv")
+            tmx = TmxWriter(open_("corpus.tmx"), TmxHeader.of_this_run(langs.tmx_codes))
+            self.pairs = PairWriter(langs, jsonl=jsonl, source=source, target=target, tsv=tsv, tmx=tmx)
+        else:
+            self.pairs = PairWriter(langs, jsonl=jsonl, source=source)
+
+    def event(self, event: AuditEvent) -> None:
+        self.audit.write(json_line(event.to_dict()))
+
+    def cleaned(self, result: CleanedDocument) -> None:
+        write_cleaned(result, self._out_dir, self._source_lang, self.audit, self._staged)
+
+    def close(self) -> None:
+        self.pairs.close()
+
+
+def _open_cache(path: Path, files: ExitStack, outputs: _RunOutputs, summary: RunSummary) -> TranslationCache:
+    """The translation cache, closed with the run's files; a damaged one rebuilt is counted and audited."""
+    cache = TranslationCache(path)
+    files.callback(cache.close)
+    if cache.rebuilt:
+        summary.cache_rebuilt = cache.rebuilt
+        summary.rule_counts["rebuild_corrupt_cache"] += 1
+        outputs.event(AuditEvent("", (0, 0), "translate", "rebuild_corrupt_cache", Action.FLAG, "", "", cache.rebuilt))
+    return cache
+
+
+class _PairMaker:
+    """Segments a document into pairs: source-language segments wait until a batch is full, then are
+    translated through the cache and written; the others are audited as not in the source language."""
+
+    def __init__(self, config: RunConfig, translator: Translator | None, cache: TranslationCache | None,
+                 batch_segments: int, outputs: _RunOutputs, summary: RunSummary, progress: Progress | None) -> None:
+        self._config, self._translator, self._cache, self._batch = config, translator, cache, batch_segments
+        self._outputs, self._summary, self._progress = outputs, summary, progress
+        self._detector = LanguageDetector(config.detect)
+        self._engine_id = translator.engine_id if translator is not None else "none"
+        self._pending: list[Segment] = []
+
+    def add_document(self, result: CleanedDocument) -> None:
+        self._outputs.cleaned(result)
+        self._summary.rule_counts.update(event.rule for event in result.events)
+        source_lang = self._config.clean.source_lang
+        with _Timer(self._summary.timings, "segment+detect"):
+            segments = segment_document(result, self._detector, source_lang)
+        for segment in segments:
+            if segment.lang == source_lang:
+                self._pending.append(segment)
+                continue
+            self._outputs.event(AuditEvent(segment.doc, segment.span, "detect", "not_source_language", Action.FLAG,
+                                           segment.text, "", f"lang={segment.lang} score={segment.lang_score:g}"))
+            self._summary.rule_counts["not_source_language"] += 1
+        if len(self._pending) >= self._batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        # Engines get the plain typography: ASCII quotes and plain spaces.
+        plain = [apply_typography(s.text, "plain") for s in self._pending]
+        translations: list[Translation | None] = [None] * len(plain)
+        if self._translator is not None:
+            with _Timer(self._summary.timings, "translate"):
+                translations = list(translate_segments(plain, self._translator, self._cache, self._batch,
+                                                       self._summary.translation))
+        with _Timer(self._summary.timings, "write"):
+            for segment, sent, translation in zip(self._pending, plain, translations):
+                self._write(segment, sent, translation)
+        self._pending.clear()
+        if self._progress:
+            self._progress("segments", self._summary.pairs)
+
+    def _write(self, segment: Segment, sent: str, translation: Translation | None) -> None:
+        target = self._config.target_lang
+        flags = quality_flags(sent, translation, target, lambda text: self._detector.detect(text).lang) if translation else []
+        self._summary.flag_counts.update(flags)
+        self._summary.pairs += 1
+        record = pair_record(segment, translation, self._config.languages, self._engine_id, flags)
+        if self._outputs.pairs.write(record):
+            self._outputs.event(AuditEvent(segment.doc, segment.span, "write", "remove_xml_illegal_characters",
+                                           Action.EDIT, segment.text, "", "tmx"))
+
+
+def _timings_json(summary: RunSummary, resources: Resources) -> str:
+    seconds = {stage: round(value, 3) for stage, value in summary.timings.items()}
+    return json.dumps({"seconds": seconds, "resources": resources.to_dict()}, indent=2) + "\n"
+
+
+def _manifest(config: RunConfig, translator: Translator | None, summary: RunSummary) -> dict[str, Any]:
+    model = translator.package.model_id if isinstance(translator, ArgosEngine) else None
     return build_manifest(
         "run", config.to_dict(), summary.inputs.outcomes,
-        engine=engine_id,
+        engine=translator.engine_id if translator is not None else "none",
+        engine_settings=translator.output_settings if translator is not None else {},
+        model=asdict(model) if model is not None else None,
         pairs=summary.pairs,
         counts={"rules": dict(sorted(summary.rule_counts.items())), "flags": dict(sorted(summary.flag_counts.items()))},
     )

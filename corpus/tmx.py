@@ -1,4 +1,4 @@
-"""TMX 1.4b: writing translation units as they come, and reading pairs back (SPEC §5).
+"""TMX 1.4b: writing translation units as they come, and reading pairs back.
 
 The writer streams: the header goes out first, then one ``<tu>`` per pair, so a
 corpus of any size is written in constant memory. Text is escaped for XML;
@@ -16,8 +16,9 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from .errors import CorpusError
@@ -47,6 +48,11 @@ class TmxHeader:
     source_lang: str
     target_lang: str
     date: str
+
+    @classmethod
+    def of_this_run(cls, codes: tuple[str, str]) -> TmxHeader:
+        """The header of a TMX Passerelle writes now: its version, the codes given, today or ``SOURCE_DATE_EPOCH``."""
+        return cls(version("passerelle"), codes[0], codes[1], creation_date())
 
 
 class TmxWriter:
@@ -84,13 +90,6 @@ class TmxWriter:
 
     def close(self) -> None:
         self._handle.write("  </body>\n</tmx>\n")
-
-
-def unit_props(record: dict[str, Any]) -> list[tuple[str, str]]:
-    """The ``<prop>``s of a pair's ``<tu>``, from its corpus.jsonl record: provenance and quality."""
-    return [("x-document", record.get("doc", "")), ("x-role", record.get("role", "")),
-            ("x-engine", record.get("engine") or ""), ("x-score", f"{record.get('score') or 0.0:.4f}"),
-            ("x-flags", ",".join(record.get("flags", [])))]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ class TranslateStats:
 def translate_segments(
     segments: Iterable[str],
     translator: Translator,
-    settings: dict[str, object],
     cache: TranslationCache | None = None,
     batch_size: int = 256,
     stats: TranslateStats | None = None,
@@ -29,12 +28,14 @@ def translate_segments(
 
     Segments are taken ``batch_size`` at a time; each batch's new translations
     are committed to the cache before the batch is passed on, so an interrupted
-    run loses at most the batch in flight.
+    run loses at most the batch in flight. The cache is keyed by the engine's
+    model and its output settings, never by threads or batch sizes.
     """
     stats = stats if stats is not None else TranslateStats()
+    engine_id, settings = translator.engine_id, translator.output_settings
     source = iter(segments)
     while batch := list(islice(source, batch_size)):
-        keys = [cache_key(translator.engine_id, settings, s) for s in batch]
+        keys = [cache_key(engine_id, settings, s) for s in batch]
         cached = cache.get(keys) if cache else {}
         missing = [i for i, key in enumerate(keys) if key not in cached]
         fresh = translator.translate([batch[i] for i in missing]) if missing else []

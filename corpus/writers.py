@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, cast
 
+from ..normalise import LONE_SURROGATE
 from .errors import CorpusError
 
 
@@ -91,13 +92,6 @@ class StagedFiles:
         self._ready.clear()
 
 
-@contextmanager
-def atomic_writer(path: Path) -> Iterator[IO[str]]:
-    """Open ``path`` for writing UTF-8 text; it appears under its name only if the block succeeds."""
-    with StagedFiles() as staged, staged.writer(path) as handle:
-        yield handle
-
-
 def _discard(tmp: Path) -> None:
     # Best effort: when the folder itself is the problem, there is nothing to remove.
     try:
@@ -128,19 +122,13 @@ def document_file(folder: Path, doc_id: str, suffix: str) -> Path:
     return folder / f"{doc_id}{suffix}"
 
 
-def write_text(path: Path, text: str) -> None:
-    with atomic_writer(path) as handle:
-        handle.write(text)
-
-
-# Half a UTF-16 pair cannot be written as UTF-8; JSON can still carry it as an escape.
-_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def json_line(record: dict[str, Any]) -> str:
     """One JSON object on one line; non-ASCII kept readable, lone surrogates escaped, key order as given."""
     line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
+    # Half a UTF-16 pair cannot be written as UTF-8; JSON can still carry it as an escape.
+    return LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
 
 
 def one_line(text: str) -> str:

@@ -5,8 +5,9 @@
     'Le président a parlé hier soir à Paris.\n'
 """
 
+from .characters import LONE_SURROGATE
 from .cleaning import CleanConfig, CleanedDocument, clean_document, clean_text, document_from_text, repeated_lines
-from .errors import InputError, NormaliseError
+from .errors import ConfigError, InputError, NormaliseError
 from .reading import DocumentIds, InputRef, decode_bytes, display_path, iter_input_refs, read_document
 from .segmentation import sentence_spans, split_sentences
 from .language_id import DetectConfig, Detection, LanguageDetector
@@ -15,11 +16,13 @@ from .segments import segment_document
 from .typography import PROFILES, apply_typography
 
 __all__ = [
+    "LONE_SURROGATE",
     "Action",
     "AuditEvent",
     "Block",
     "CleanConfig",
     "CleanedDocument",
+    "ConfigError",
     "Decoding",
     "DetectConfig",
     "Detection",

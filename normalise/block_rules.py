@@ -189,7 +189,7 @@ class BlockContext:
     def language(self) -> LanguageGuess:
         """The block's language, worked out only if a rule asks (most chrome is decided before)."""
         text = self.blocks[self.index].text
-        return guess_language(text, self.language_candidates, self.min_language_margin)
+        return guess_language(text, self.language_candidates)
 
     def is_foreign(self, guess: LanguageGuess) -> bool:
         """True when another language explains the words clearly better than the source language."""

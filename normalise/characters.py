@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 # A lone surrogate is half of a UTF-16 pair; no encoding can write it.
-_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 REPLACEMENT_CHARACTER = "\ufffd"
 
 # Removed: they have no visible form and no meaning in running French prose.
@@ -54,7 +54,7 @@ _INVISIBLE_PATTERN = re.compile("|".join(f"(?P<{name}>[{chars}])" for chars, nam
 
 def replace_lone_surrogates(text: str) -> tuple[str, int]:
     """Lone surrogates become U+FFFD, so the text can be encoded; how many there were."""
-    return _LONE_SURROGATE.subn(REPLACEMENT_CHARACTER, text)
+    return LONE_SURROGATE.subn(REPLACEMENT_CHARACTER, text)
 
 
 def remove_invisible(text: str) -> tuple[str, list[str]]:

@@ -27,7 +27,8 @@ from .block_rules import (
     unanchored_short_lines,
 )
 from .blocks import Join, join_split_paragraphs, split_blocks
-from .errors import NormaliseError
+from .cues import CANDIDATE_LANGUAGES
+from .errors import ConfigError
 from .reading import normalise_newlines
 from .records import Action, AuditEvent, Block, Decoding, Document, Role, Verdict
 from .typography import PROFILES, typography_steps
@@ -57,7 +58,7 @@ class CleanConfig:
     """
 
     source_lang: str = "fr"
-    language_candidates: tuple[str, ...] = ("fr", "en", "es", "de", "it", "pt", "ca")
+    language_candidates: tuple[str, ...] = CANDIDATE_LANGUAGES
     min_language_margin: float = 0.6
     repeat_min_docs: int = 3
     repeat_max_chars: int = 300
@@ -66,7 +67,10 @@ class CleanConfig:
 
     def __post_init__(self) -> None:
         if self.typography not in PROFILES:
-            raise NormaliseError(f"unknown typography profile {self.typography!r}; choose from {', '.join(PROFILES)}")
+            raise ConfigError(f"unknown typography profile {self.typography!r}; choose from {', '.join(PROFILES)}")
+        if self.source_lang not in self.language_candidates:
+            raise ConfigError(f"source language {self.source_lang!r} is not among the languages the cleaner tells "
+                              f"apart ({', '.join(self.language_candidates)})")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

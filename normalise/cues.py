@@ -14,6 +14,12 @@ captions and footers (Latin-American and Spanish syndication).
 
 from __future__ import annotations
 
+# --- Languages a block or a segment may be recognised as. French is the source; English and
+# Spanish are the chrome and captions it carries; German, Italian, Portuguese and Catalan are
+# the neighbours whose syndicated captions and footers turn up. Anything else falls to the
+# nearest of these or to ``und``.
+CANDIDATE_LANGUAGES: tuple[str, ...] = ("fr", "en", "es", "de", "it", "pt", "ca")
+
 # --- Share prompts: a short line that only asks the reader to share or print.
 SHARE_CUES: dict[str, tuple[str, ...]] = {
     "fr": (

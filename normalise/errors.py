@@ -7,6 +7,10 @@ class NormaliseError(Exception):
     """Base class for every error normalise raises on purpose."""
 
 
+class ConfigError(NormaliseError):
+    """A setting the library cannot work with (an unknown profile, a language it has no data for)."""
+
+
 class InputError(NormaliseError):
     """One input cannot be read or decoded; the rest of the batch goes on."""
 

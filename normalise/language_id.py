@@ -30,6 +30,7 @@ from typing import Any
 from langdetect.detector_factory import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
+from .cues import CANDIDATE_LANGUAGES
 from .errors import NormaliseError
 from .lexicon_language import MAX_WORDS, UNDETERMINED, lexicon_scores, words_of
 
@@ -55,7 +56,7 @@ class DetectConfig:
         (ln 10: the context language counts as ten times likelier).
     """
 
-    candidates: tuple[str, ...] = ("fr", "en", "es", "de", "it", "pt", "ca")
+    candidates: tuple[str, ...] = CANDIDATE_LANGUAGES
     seed: int = 0
     trials: int = 3
     ngram_weight: float = 0.1

@@ -27,12 +27,8 @@ MAX_WORDS = 60
 
 @dataclass(frozen=True)
 class LanguageGuess:
-    """``lang`` is ``und`` when the evidence is too weak; ``margin`` is the mean
-    Zipf-frequency lead per word of the best language over the runner-up;
-    ``scores`` holds every candidate's mean Zipf frequency per word."""
+    """How many words were looked at, and every candidate's mean Zipf frequency per word (``scores``)."""
 
-    lang: str
-    margin: float
     words: int
     scores: dict[str, float] = field(default_factory=dict)
 
@@ -61,21 +57,13 @@ def lexicon_scores(words: list[str], candidates: tuple[str, ...]) -> dict[str, f
     return {lang: sum(word_zipf(w, lang) for w in words) for lang in candidates}
 
 
-def guess_language(text: str, candidates: tuple[str, ...], min_margin: float = 0.6) -> LanguageGuess:
-    """Guess the language of ``text`` among ``candidates`` (ISO 639-1 codes)."""
+def guess_language(text: str, candidates: tuple[str, ...]) -> LanguageGuess:
+    """The lexicon's evidence for the language of ``text`` among ``candidates`` (ISO 639-1 codes)."""
     words = words_of(text, MAX_WORDS)
     if not words:
-        return LanguageGuess(UNDETERMINED, 0.0, 0)
-    scores = {lang: total / len(words) for lang, total in lexicon_scores(words, candidates).items()}
-    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-    best = ranked[0]
-    margin = scores[best] - (scores[ranked[1]] if len(ranked) > 1 else 0.0)
-    return LanguageGuess(
-        best if margin >= needed_margin(len(words), min_margin) else UNDETERMINED,
-        round(margin, 3),
-        len(words),
-        {lang: round(score, 3) for lang, score in scores.items()},
-    )
+        return LanguageGuess(0)
+    scores = lexicon_scores(words, candidates)
+    return LanguageGuess(len(words), {lang: round(total / len(words), 3) for lang, total in scores.items()})
 
 
 def needed_margin(words: int, min_margin: float) -> float:

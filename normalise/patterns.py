@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .. import addresses
 from . import cues
 
 
@@ -48,8 +49,8 @@ def _weighted(table: dict[str, tuple[tuple[str, int], ...]]) -> tuple[tuple[re.P
 LEGAL = _weighted(cues.LEGAL_CUES)
 PROMO = _weighted(cues.PROMO_CUES)
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+EMAIL = re.compile(addresses.EMAIL)
+URL = re.compile(addresses.URL, re.IGNORECASE)
 PHONE = re.compile(r"(?:\+\d{1,3}[\s.]?)?(?:\(?\d{1,4}\)?[\s.-]?){3,}\d{2,}")
 
 # Breadcrumbs and metadata bars: short items joined by a separator

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..addresses import EMAIL, URL
+
 # Top-level domains that appear in French news text ("Mondialisation.ca", "lemonde.fr").
 TOP_LEVEL_DOMAINS: tuple[str, ...] = (
     "com", "org", "net", "info", "int", "edu", "gov", "eu", "fr", "ca", "be", "ch", "lu", "mc", "qc",
@@ -19,9 +21,7 @@ TOP_LEVEL_DOMAINS: tuple[str, ...] = (
 
 _TLD = "|".join(sorted(TOP_LEVEL_DOMAINS, key=len, reverse=True))
 PROTECTED = re.compile(
-    r"(?:https?|ftp)://[^\s<>«»\"]+[^\s<>«»\".,;:!?)\]’']"  # URL, without the sentence's closing punctuation
-    r"|www\.[^\s<>«»\"]+[^\s<>«»\".,;:!?)\]’']"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail address
+    rf"{URL}|{EMAIL}"
     rf"|(?<![\w.@])[\w-]+(?:\.[\w-]+)*\.(?:{_TLD})(?![\w-])"  # domain name
     r"|(?<!\S)[:;]-?[()DPp](?!\S)",  # smiley
     re.IGNORECASE,

@@ -16,8 +16,7 @@ from __future__ import annotations
 import re
 
 from .abbreviations import ABBREVIATIONS, BEFORE_NUMBER, LOWERCASE_OPENERS, MAY_END_SENTENCE, TITLES
-
-Span = tuple[int, int]
+from .records import Span
 
 # Terminal punctuation, then what closes with it: a guillemet or curly quote
 # (French puts a space before it), or a straight quote or bracket right after it.

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .errors import ConfigError
 from .protected import mask_protected
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -109,7 +110,7 @@ def typography_steps(text: str, profile: str) -> list[TypographyStep]:
     try:
         rules = PROFILES[profile]
     except KeyError:
-        raise ValueError(f"unknown typography profile {profile!r}; choose from {', '.join(PROFILES)}") from None
+        raise ConfigError(f"unknown typography profile {profile!r}; choose from {', '.join(PROFILES)}") from None
     masked = mask_protected(text)
     current, steps = masked.text, []
     for rule in rules:

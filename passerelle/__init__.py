@@ -10,8 +10,8 @@ detection), :mod:`passerelle.translate` (model packages and engines) and
     'Le président a parlé hier soir à Paris.\\n'
 """
 
-from .corpus import RunConfig, run
+from .corpus import RunConfig, clean, run
 from .normalise import CleanConfig, clean_text
 from .translate import ArgosEngine, find_package
 
-__all__ = ["ArgosEngine", "CleanConfig", "RunConfig", "clean_text", "find_package", "run"]
+__all__ = ["ArgosEngine", "CleanConfig", "RunConfig", "clean", "clean_text", "find_package", "run"]

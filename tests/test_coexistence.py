@@ -8,6 +8,7 @@ that translators' scripts import.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -54,8 +55,14 @@ def test_both_packages_import_in_one_interpreter(tmp_path: Path) -> None:
 
 def test_the_wheel_installs_nothing_outside_the_passerelle_package(tmp_path: Path) -> None:
     """``pip uninstall passerelle`` removes what the wheel installed: none of it is another package's folder."""
+    source = tmp_path / "source"  # a copy, so the build leaves nothing in the checkout
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for name in ("passerelle", "normalise", "translate", "corpus"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path),
-                    str(ROOT)], check=True, capture_output=True, timeout=600)
+                    str(source)], check=True, capture_output=True, timeout=600)
     (wheel,) = tmp_path.glob("passerelle-*.whl")
     tops = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
     assert {top for top in tops if not top.endswith(".dist-info")} == {"passerelle"}

@@ -16,9 +16,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from passerelle.corpus import RunConfig, run
+from passerelle.corpus import Resources, RunConfig, run
 from passerelle.normalise import CleanConfig, clean_document, clean_text, decode_bytes, document_from_text
-from passerelle.translate import ArgosEngine, EngineOptions, read_package
+from passerelle.translate import EngineConfig, EngineOptions
 
 from .outputs import lines, output_problems
 from .test_cleaning_properties import SCRAPED_LINES, assert_conserved
@@ -63,9 +63,8 @@ def test_any_files_run_into_a_sound_output_folder(echo_package_dir: Path, conten
             path.write_bytes(data)
             inputs.append(str(path))
         out = folder / "out"
-        config = RunConfig(clean=CleanConfig(repeat_min_docs=0), batch_segments=16)
-        engine = ArgosEngine(read_package(echo_package_dir), EngineOptions(beam_size=1))
-        summary = run(inputs, out, config, engine)
+        config = RunConfig(clean=CleanConfig(repeat_min_docs=0), engine=EngineConfig(options=EngineOptions(beam_size=1)))
+        summary = run(inputs, out, config, model=echo_package_dir, resources=Resources(batch_segments=16))
         assert output_problems(out) == []
         outcomes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["inputs"]
         assert len(outcomes) == len(contents) and all(o["status"] in {"ok", "empty", "failed"} for o in outcomes)

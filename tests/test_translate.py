@@ -16,6 +16,7 @@ from passerelle.corpus.translate_job import TranslateStats, translate_segments
 from passerelle.translate import (
     ArgosEngine,
     EngineOptions,
+    EngineResources,
     ModelError,
     Translation,
     find_package,
@@ -50,7 +51,7 @@ def engine(echo_package_dir: Path) -> ArgosEngine:
 def test_every_segment_comes_back_in_its_place_for_every_batch_size(echo_package_dir: Path) -> None:
     package = read_package(echo_package_dir)
     for budget in (16, 600, 100_000):
-        engine = ArgosEngine(package, EngineOptions(beam_size=1, batch_tokens=budget))
+        engine = ArgosEngine(package, EngineOptions(beam_size=1), EngineResources(batch_tokens=budget))
         assert [t.text for t in engine.translate(SEGMENTS)] == SEGMENTS
 
 
@@ -81,9 +82,9 @@ def test_beam_search_echoes_too(echo_package_dir: Path) -> None:
 def test_a_second_run_is_served_from_the_cache(engine: ArgosEngine, tmp_path: Path) -> None:
     cache = TranslationCache(tmp_path / "cache.sqlite")
     first, second = TranslateStats(), TranslateStats()
-    out1 = list(translate_segments(SEGMENTS, engine, engine.options.to_dict(), cache, batch_size=2, stats=first))
+    out1 = list(translate_segments(SEGMENTS, engine, cache, batch_size=2, stats=first))
     reopened = TranslationCache(tmp_path / "cache.sqlite")
-    out2 = list(translate_segments(SEGMENTS, engine, engine.options.to_dict(), reopened, batch_size=4, stats=second))
+    out2 = list(translate_segments(SEGMENTS, engine, reopened, batch_size=4, stats=second))
     assert out1 == out2 and [t.text for t in out1] == SEGMENTS
     assert (first.from_cache, second.from_cache) == (0, len(SEGMENTS))
 

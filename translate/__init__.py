@@ -8,7 +8,8 @@ Takes ``list[str]`` and returns translations with scores; knows nothing of docum
 """
 
 from .apertium import ApertiumEngine
-from .engine import ArgosEngine, EngineOptions, Translation, Translator
+from .engine import ArgosEngine, EngineOptions, EngineResources, Translation, Translator, resolve_device
+from .engines import ENGINES, EngineConfig, open_engine
 from .errors import ModelError, TranslateError
 from .packages import (
     InstalledPackage,
@@ -27,7 +28,10 @@ __all__ = [
     "CHECKS",
     "ApertiumEngine",
     "ArgosEngine",
+    "ENGINES",
+    "EngineConfig",
     "EngineOptions",
+    "EngineResources",
     "InstalledPackage",
     "ModelError",
     "ModelId",
@@ -39,7 +43,9 @@ __all__ = [
     "install_package",
     "installed_packages",
     "missing_model_message",
+    "open_engine",
     "quality_flags",
     "read_package",
     "remove_package",
+    "resolve_device",
 ]

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .engine import Translation
 from .errors import ModelError
@@ -34,6 +35,11 @@ class ApertiumEngine:
     @property
     def engine_id(self) -> str:
         return "apertium:" + "+".join(self.modes)
+
+    @property
+    def output_settings(self) -> dict[str, Any]:
+        """Nothing beside the modes, which the engine id names, changes what Apertium writes."""
+        return {}
 
     def check(self) -> None:
         """Raise :class:`ModelError` naming what to install when Apertium or a mode is missing."""

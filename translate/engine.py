@@ -45,39 +45,72 @@ class Translator(Protocol):
     """Anything that turns a list of segments into as many translations, in the same order."""
 
     @property
-    def engine_id(self) -> str: ...
+    def engine_id(self) -> str:
+        """The engine and its model, checksum included."""
+
+    @property
+    def output_settings(self) -> dict[str, Any]:
+        """Every setting beside the model that can change a translation: the cache is keyed by them."""
 
     def translate(self, segments: Sequence[str]) -> list[Translation]: ...
 
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """Decoding settings; the manifest and the cache key record them whole.
+    """Decoding settings. Each can change a translation, so a run's configuration
+    (and its hash) records them and the translation cache is keyed by them.
 
     beam_size: beams searched per segment (Argos uses 4).
     length_penalty: exponent of the length normalisation in beam search.
     max_decoding_length: longest output, in tokens.
     max_input_tokens: longest input the model takes; longer segments are split
         (OPUS-MT models have 512 positions, one goes to ``</s>``).
-    batch_tokens: token budget of one batch (source tokens × batch size).
-    inter_threads: batches translated in parallel.
-    intra_threads: threads per batch (0: CTranslate2 decides).
-    device: ``cpu``, ``cuda`` or ``auto``.
-    compute_type: ``auto`` is int8 on CPU and int8_float16 on GPU.
+    device: ``cpu``, ``cuda`` or ``auto`` (a GPU when there is one).
+    compute_type: ``auto`` is int8 on CPU and int8_float16 on GPU. Quantisation
+        and the kernels of each device change results in the last digits, which
+        can change a word.
     """
 
     beam_size: int = 4
     length_penalty: float = 1.0
     max_decoding_length: int = 512
     max_input_tokens: int = 500
-    batch_tokens: int = 4096
-    inter_threads: int = 1
-    intra_threads: int = 0
     device: str = "cpu"
     compute_type: str = "auto"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class EngineResources:
+    """How much of the machine the engine uses. None of these changes a translation,
+    so they stay out of a run's configuration hash and the cache key: a run with
+    other thread counts or another batch budget reuses the cache and writes the
+    same outputs.
+
+    batch_tokens: token budget of one batch (source tokens × batch size).
+    inter_threads: batches translated in parallel.
+    intra_threads: threads per batch (0: CTranslate2 decides).
+    """
+
+    batch_tokens: int = 4096
+    inter_threads: int = 1
+    intra_threads: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def resolve_device(device: str, compute_type: str) -> tuple[str, str]:
+    """``auto`` made concrete for this machine: the device and compute type the model really runs with."""
+    if device == "auto":
+        import ctranslate2
+
+        device = "cuda" if ctranslate2.get_cuda_device_count() else "cpu"
+    if compute_type == "auto":
+        compute_type = "int8_float16" if device == "cuda" else "int8"
+    return device, compute_type
 
 
 # Where a too-long segment may be cut, best first: after clause punctuation, before a dash, any space.
@@ -100,6 +133,7 @@ class ArgosEngine:
 
     package: InstalledPackage
     options: EngineOptions = field(default_factory=EngineOptions)
+    resources: EngineResources = field(default_factory=EngineResources)
 
     def __post_init__(self) -> None:
         self._translator: Any = None
@@ -109,15 +143,21 @@ class ArgosEngine:
     def engine_id(self) -> str:
         return f"argos:{self.package.model_id.name}@{self.package.model_id.version}:{self.package.model_id.checksum}"
 
+    @property
+    def output_settings(self) -> dict[str, Any]:
+        """The decoding options, with ``auto`` device and compute type resolved for this machine."""
+        device, compute_type = resolve_device(self.options.device, self.options.compute_type)
+        return {**self.options.to_dict(), "device": device, "compute_type": compute_type}
+
     def check(self) -> None:
         """Load the model now, so that a damaged package is reported before any work is done."""
         self._load()
 
     def _load(self) -> None:
         if self._translator is None:
-            options = self.options
+            device, compute_type = resolve_device(self.options.device, self.options.compute_type)
             self._translator, self._sentencepiece = _load_model(
-                self.package.path, options.device, options.compute_type, options.inter_threads, options.intra_threads)
+                self.package.path, device, compute_type, self.resources.inter_threads, self.resources.intra_threads)
 
     def encode(self, text: str) -> list[str]:
         self._load()
@@ -170,7 +210,7 @@ class ArgosEngine:
         """Length-sorted batches whose padded size (longest × count) stays within the token budget."""
         batch: list[_Piece] = []
         for piece in sorted(pieces, key=lambda p: len(p.tokens)):
-            if batch and len(piece.tokens) * (len(batch) + 1) > self.options.batch_tokens:
+            if batch and len(piece.tokens) * (len(batch) + 1) > self.resources.batch_tokens:
                 yield batch
                 batch = []
             batch.append(piece)
@@ -184,10 +224,6 @@ def _load_model(path: Path, device: str, compute_type: str, inter_threads: int, 
     import ctranslate2
     import sentencepiece
 
-    if device == "auto":
-        device = "cuda" if ctranslate2.get_cuda_device_count() else "cpu"
-    if compute_type == "auto":
-        compute_type = "int8_float16" if device == "cuda" else "int8"
     try:
         translator = ctranslate2.Translator(str(path / "model"), device=device, compute_type=compute_type,
                                             inter_threads=inter_threads, intra_threads=intra_threads)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..addresses import EMAIL, URL
+
 NON_TRANSLATABLE = re.compile(
-    r"(?:https?|ftp)://[^\s<>«»\"]+[^\s<>«»\".,;:!?)\]’']"
-    r"|www\.[^\s<>«»\"]+[^\s<>«»\".,;:!?)\]’']"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?<![\w@])@\w{2,}",
+    rf"{URL}|{EMAIL}"
+    r"|(?<![\w@])@\w{2,}",  # a handle
     re.IGNORECASE,
 )
 _PLACEHOLDER = "__P{}__"

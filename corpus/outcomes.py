@@ -1,0 +1,74 @@
+"""What became of each input of a batch: read and cleaned, empty (and why), or failed (and why)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..normalise import CleanedDocument, Document, display_path
+
+
+@dataclass(frozen=True)
+class InputFailure:
+    """An input that could not be read or decoded, with the reason in plain words."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class InputOutcome:
+    path: str
+    doc_id: str | None
+    status: str  # ok | empty | failed
+    message: str = ""
+    kept: int = 0
+    dropped: int = 0
+    size: int | None = None
+    sha256: str | None = None
+    decoding: str | None = None
+
+
+@dataclass
+class CleanSummary:
+    outcomes: list[InputOutcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[InputOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def record(self, result: CleanedDocument | InputFailure) -> InputOutcome:
+        if isinstance(result, InputFailure):
+            outcome = InputOutcome(display_path(result.path), None, "failed", result.reason)
+        else:
+            kept = len(result.kept)
+            document = result.document
+            outcome = InputOutcome(
+                display_path(document.path),
+                document.doc_id,
+                "ok" if kept else "empty",
+                _decoding_note(document) if kept else _why_empty(result),
+                kept,
+                len(result.blocks) - kept,
+                document.size,
+                document.sha256,
+                document.decoding.describe(),
+            )
+        self.outcomes.append(outcome)
+        return outcome
+
+
+def _decoding_note(document: Document) -> str:
+    """What a user should know about how a document that was read could be read."""
+    stray = document.decoding.stray_bytes
+    return f"{stray} byte(s) not valid UTF-8, read as cp1252" if stray else ""
+
+
+def _why_empty(result: CleanedDocument) -> str:
+    """Why a document that was read gave no text, in words a user can act on."""
+    if not result.document.text:
+        return "empty file"
+    if not result.document.text.strip():
+        return "only white space"
+    reasons = Counter(b.verdict.reason for b in result.blocks if b.verdict is not None and not b.verdict.keep)
+    return "nothing kept: " + ", ".join(f"{reason} {count}" for reason, count in reasons.most_common())
