@@ -111,7 +111,7 @@ def main() -> None:
         "## Robustness on hostile inputs (`bench/robustness.py`)",
         "",
         "Each case of tests/hostile_corpus.py through `passerelle run` in a fresh process, small echo package",
-        "(test double), beam 1. Exit codes per SPEC §7: 0 all good (empty documents are warnings), 1 some inputs",
+        "(test double), beam 1. Exit codes as the README documents them: 0 all good (empty documents are warnings), 1 some inputs",
         "failed. *Outputs*: TMX valid against the DTD, JSONL parseable, aligned files of equal length, TSV rows of",
         "two fields, no temporary file left. *Silent loss*: an input without an outcome, an `ok` document without",
         "pairs, or a word of its prose missing from the corpus.",

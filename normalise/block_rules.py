@@ -2,15 +2,16 @@
 
 Two ordered tables drive the cleaner:
 
-* :data:`LINE_EDIT_RULES` and :data:`PARAGRAPH_EDIT_RULES` rewrite a block's
-  text (Markdown, leading source or date prefixes); each change becomes an
-  ``edit`` audit event named after the rule.
+* :data:`LINE_EDIT_RULES`, :data:`PARAGRAPH_EDIT_RULES` and
+  :data:`CAPTION_EDIT_RULES` rewrite a block's text (Markdown, leading source
+  or date prefixes, caption credits); each change becomes an audit event
+  named after the rule.
 * :data:`ROLE_RULES` look at one block in its context and may return a
   :class:`Verdict`; the first rule that answers decides. Specific chrome
   (share bars, bylines, legal notices) comes first, general evidence
   (language, shape) last, and a block nobody claims is body text.
 
-Rules read the cue tables through :mod:`normalise.patterns` and never name a
+Rules read the cue tables through :mod:`passerelle.normalise.patterns` and never name a
 literal string from a particular site.
 """
 
@@ -28,14 +29,18 @@ from . import characters, glued_words
 from . import patterns as p
 from .lexicon_language import LanguageGuess, guess_language, needed_margin, stop_word_density, words_of
 from .markdown import MarkdownLine, reduce_markdown
-from .records import Action, Block, Role, Verdict
+from .records import Action, Block, BlockFeatures, Role, Verdict
 
 
 @dataclass(frozen=True)
 class Edit:
+    """A rule's rewrite of a block: the new text, what the audit says of it, and (for the
+    Markdown rule) what the removed markup said of the block's structure."""
+
     text: str
     detail: str = ""
     action: Action = Action.EDIT
+    features: BlockFeatures | None = None
 
 
 # An edit rule sees one block and the source language.
@@ -93,16 +98,19 @@ def repair_unicode_across_lines(block: Block, lang: str) -> Edit | None:
 
 
 def strip_markdown(block: Block, lang: str) -> Edit | None:
-    """Reduce Markdown remnants to their text; remember what they were for the classifiers."""
+    """Reduce Markdown remnants to their text; what they were (a heading, links, images) goes with the edit.
+
+    A line whose text the parser leaves as it is has no markup, so nothing to tell either.
+    """
     md = reduce_markdown(block.text)
-    block.features.update(
+    features = BlockFeatures(
         heading_level=md.heading_level,
         link_chars=md.link_chars,
         image_count=md.image_count,
         list_item=any(c.startswith("list_") for c in md.constructs),
         emphasised_line="emphasis" in md.constructs and block.text[:1] in "*_" and block.text[-1:] in "*_",
     )
-    return _markdown_edit(block, md)
+    return _markdown_edit(block, md, features)
 
 
 def strip_markdown_across_lines(block: Block, lang: str) -> Edit | None:
@@ -112,11 +120,12 @@ def strip_markdown_across_lines(block: Block, lang: str) -> Edit | None:
     return _markdown_edit(block, reduce_markdown(block.text))
 
 
-def _markdown_edit(block: Block, md: MarkdownLine) -> Edit | None:
+def _markdown_edit(block: Block, md: MarkdownLine, features: BlockFeatures | None = None) -> Edit | None:
     if md.text == block.text:
         return None
     # Entities, backslash escapes and runs of spaces change the text without a construct of their own.
-    return Edit(md.text, ",".join(md.constructs) or ("spaces" if md.text.split() == block.text.split() else "escape"))
+    detail = ",".join(md.constructs) or ("spaces" if md.text.split() == block.text.split() else "escape")
+    return Edit(md.text, detail, features=features)
 
 
 def strip_source_prefix(block: Block, lang: str) -> Edit | None:
@@ -220,7 +229,7 @@ def _ends_sentence(block: Block) -> bool:
 
 
 def _is_image_line(block: Block | None) -> bool:
-    return block is not None and bool(block.features.get("image_count")) and not any(c.isalpha() for c in block.text)
+    return block is not None and bool(block.features.image_count) and not any(c.isalpha() for c in block.text)
 
 
 def image_markup(block: Block, ctx: BlockContext) -> Verdict | None:
@@ -290,7 +299,7 @@ def author_signature(block: Block, ctx: BlockContext) -> Verdict | None:
         return None
     if stop_word_density(block.text, ctx.source_lang) > 0:
         return None
-    if block.features.get("emphasised_line"):
+    if block.features.emphasised_line:
         return Verdict(Role.BYLINE, False, "author_signature")
     return None
 
@@ -346,6 +355,12 @@ def photo_credit(block: Block, ctx: BlockContext) -> Verdict | None:
     if len(_words(block)) <= 8 and p.CREDIT_ONLY.match(block.text):
         return Verdict(Role.CREDIT, False, "photo_credit")
     return None
+
+
+def strip_caption_credit(block: Block, lang: str) -> Edit | None:
+    """A kept caption loses the photographer or agency credits around it."""
+    uncredited = remove_credit(block.text)
+    return Edit(uncredited) if uncredited != block.text else None
 
 
 def remove_credit(text: str) -> str:
@@ -406,8 +421,8 @@ def code_list(block: Block, ctx: BlockContext) -> Verdict | None:
 
 def link_dense(block: Block, ctx: BlockContext) -> Verdict | None:
     """Mostly link text and no sentence: a menu entry or a list of links."""
-    share = block.features.get("link_chars", 0) / max(1, len(block.text))
-    if share >= 0.6 and (not _ends_sentence(block) or block.features.get("list_item")):
+    share = block.features.link_chars / max(1, len(block.text))
+    if share >= 0.6 and (not _ends_sentence(block) or block.features.list_item):
         return Verdict(Role.NAVIGATION, False, "link_dense", round(min(1.0, share), 3))
     return None
 
@@ -419,7 +434,7 @@ def navigation_word(block: Block, ctx: BlockContext) -> Verdict | None:
 
 
 def repeated_in_batch(block: Block, ctx: BlockContext) -> Verdict | None:
-    if block.features.get("line_key") in ctx.repeated_lines:
+    if block.line_key in ctx.repeated_lines:
         return Verdict(Role.NAVIGATION, False, "repeated_in_batch")
     return None
 
@@ -436,7 +451,7 @@ def title_or_heading(block: Block, ctx: BlockContext) -> Verdict | None:
     Titles run longer than headings (news titles of 30+ words are common).
     """
     longest = _TITLE_WORDS if not ctx.title_seen else _HEADING_WORDS
-    if not block.features.get("heading_level") and (_ends_sentence(block) or len(_words(block)) > longest):
+    if not block.features.heading_level and (_ends_sentence(block) or len(_words(block)) > longest):
         return None
     if not ctx.title_seen:
         return Verdict(Role.TITLE, True, "title")
@@ -533,3 +548,6 @@ ROLE_RULES: tuple[RoleRule, ...] = (
     title_or_heading,
     body,
 )
+
+# Edits of a block once the role rules have called it a caption.
+CAPTION_EDIT_RULES: tuple[EditRule, ...] = (strip_caption_credit,)

@@ -53,7 +53,7 @@ def _continues(first: Block, second: Block, structural: bool) -> bool:
     """
     if not first.text or not second.text:
         return False
-    if structural and (first.features.get("heading_level") or second.features.get("list_item")):
+    if structural and (first.features.heading_level or second.features.list_item):
         return False
     if TERMINAL.search(first.text):
         return False
@@ -78,12 +78,8 @@ def join_split_paragraphs(blocks: list[Block], structural: bool = True) -> Itera
                 blank_before=pending.blank_before,
                 rules=[*pending.rules, *block.rules, "join_split_paragraphs"],
                 verdict=pending.verdict,
-                features={
-                    **block.features,
-                    **pending.features,
-                    "link_chars": pending.features.get("link_chars", 0) + block.features.get("link_chars", 0),
-                    "image_count": pending.features.get("image_count", 0) + block.features.get("image_count", 0),
-                },
+                features=pending.features.joined_with(block.features),
+                line_key=pending.line_key if pending.line_key is not None else block.line_key,
             )
             yield Join(pending, block, joined)
             pending = joined

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .block_rules import (
+    CAPTION_EDIT_RULES,
     LINE_EDIT_RULES,
     PARAGRAPH_EDIT_RULES,
     ROLE_RULES,
     BlockContext,
     EditRule,
     first_verdict,
-    remove_credit,
     unanchored_short_lines,
 )
 from .blocks import Join, join_split_paragraphs, split_blocks
@@ -49,7 +49,7 @@ class CleanConfig:
     repeat_min_docs: a line found in at least this many documents of one batch
         is site chrome; 0 turns the check off.
     repeat_max_chars: longer lines are never treated as repeated chrome.
-    typography: profile applied to the kept text (:mod:`normalise.typography`):
+    typography: profile applied to the kept text (:mod:`passerelle.normalise.typography`):
         ``french`` for the French side of the corpus, ``plain`` for ASCII quotes
         and plain spaces.
     max_input_bytes: larger inputs are reported and not read, so one stray
@@ -125,112 +125,130 @@ def clean_document(
     repeated: frozenset[str] = frozenset(),
 ) -> CleanedDocument:
     """Clean one document; ``repeated`` comes from :func:`repeated_lines` over its batch."""
-    doc_id, source = document.doc_id, document.text
+    return _Cleaner(document, config, repeated).clean()
+
+
+def apply_edits(rules: Sequence[EditRule], block: Block, lang: str, doc_id: str, rounds: int = 1) -> list[AuditEvent]:
+    """Run an edit table over ``block``, rewriting it in place; one audit event per change (cf. ftfy's ``_try_fix``).
+
+    With ``rounds`` above 1 the table runs again, up to that many times, while
+    it still changes something: one edit can open the way for an earlier one
+    (a split word makes a dateline prefix strippable).
+    """
     events: list[AuditEvent] = []
+    for _ in range(rounds):
+        before = len(events)
+        for rule in rules:
+            edit = rule(block, lang)
+            if edit is None:
+                continue
+            events.append(AuditEvent(doc_id, block.span, STAGE, rule.__name__, edit.action, block.text, edit.text, edit.detail))
+            block.text = edit.text
+            block.rules.append(rule.__name__)
+            if edit.features is not None:
+                block.features = edit.features
+        if len(events) == before:
+            break
+    return events
 
-    def event(span: tuple[int, int], rule: str, action: Action, before: str, after: str, detail: str = "") -> None:
-        events.append(AuditEvent(doc_id, span, STAGE, rule, action, before, after, detail))
 
-    def apply(rules: tuple[EditRule, ...], block: Block, rounds: int = 1) -> None:
-        for _ in range(rounds):
-            changed = False
-            for rule in rules:
-                edit = rule(block, config.source_lang)
-                if edit is not None:
-                    event(block.span, rule.__name__, edit.action, block.text, edit.text, edit.detail)
-                    block.text = edit.text
-                    block.rules.append(rule.__name__)
-                    changed = True
-            if not changed:
-                return
+class _Cleaner:
+    """One document through the cleaning stages, collecting every decision as an audit event."""
 
-    # Blocks merged into a later one, by id. The blocks themselves are held too: an
-    # intermediate join is otherwise freed, and a new block could reuse its id.
-    consumed: dict[int, Block] = {}
+    def __init__(self, document: Document, config: CleanConfig, repeated: frozenset[str]) -> None:
+        self.document, self.config, self.repeated = document, config, repeated
+        self.events: list[AuditEvent] = []
+        # Blocks merged into a later one, by id. The blocks themselves are held too: an
+        # intermediate join is otherwise freed, and a new block could reuse its id.
+        self.consumed: dict[int, Block] = {}
 
-    def join(candidates: list[Block], structural: bool) -> list[Block]:
+    def clean(self) -> CleanedDocument:
+        self._flag_unusual_decoding()
+        blocks = split_blocks(self.document.text)
+        for block in blocks:
+            if len(block.text) <= self.config.repeat_max_chars:
+                block.line_key = line_key(block.text)
+            self._edit(LINE_EDIT_RULES, block)
+        joined = self._join(blocks, structural=True)
+        result = self._settle(joined, self._classify(joined, joined))
+        cleaned = CleanedDocument(self.document, sorted(result, key=lambda b: b.span[0]), self.events)
+        self._typeset(cleaned.kept)
+        self.events.sort(key=lambda e: e.span[0])
+        return cleaned
+
+    def _edit(self, rules: Sequence[EditRule], block: Block, rounds: int = 1) -> None:
+        self.events.extend(apply_edits(rules, block, self.config.source_lang, self.document.doc_id, rounds))
+
+    def _flag_unusual_decoding(self) -> None:
+        decoding = self.document.decoding
+        unusual = decoding.encoding not in ("utf-8", "str") or decoding.bom or decoding.stray_bytes
+        if unusual or decoding.newlines not in ("lf", "none"):
+            self.events.append(AuditEvent(self.document.doc_id, (0, len(self.document.text)), "read", "decode", Action.FLAG,
+                                          "", "", decoding.describe()))
+
+    def _join(self, candidates: list[Block], structural: bool) -> list[Block]:
+        """Re-join cut paragraphs, then run the paragraph edits on what the output will hold."""
         result: list[Block] = []
         for item in join_split_paragraphs(candidates, structural):
             if isinstance(item, Join):
-                event(item.joined.span, "join_split_paragraphs", Action.JOIN, f"{item.first.text}\n{item.second.text}", item.joined.text)
-                consumed.update({id(item.first): item.first, id(item.second): item.second})
+                self.events.append(AuditEvent(self.document.doc_id, item.joined.span, STAGE, "join_split_paragraphs", Action.JOIN,
+                                              f"{item.first.text}\n{item.second.text}", item.joined.text))
+                self.consumed.update({id(item.first): item.first, id(item.second): item.second})
             else:
-                # One edit can open the way for an earlier one (a split word makes a
-                # dateline prefix strippable), so the table runs until nothing changes.
-                apply(PARAGRAPH_EDIT_RULES, item, rounds=3)
+                self._edit(PARAGRAPH_EDIT_RULES, item, rounds=3)
                 result.append(item)
         return result
 
-    decoding = document.decoding
-    unusual = decoding.encoding not in ("utf-8", "str") or decoding.bom or decoding.stray_bytes
-    if unusual or decoding.newlines not in ("lf", "none"):
-        events.append(AuditEvent(doc_id, (0, len(source)), "read", "decode", Action.FLAG, "", "", decoding.describe()))
-
-    blocks = split_blocks(source)
-    for block in blocks:
-        if len(block.text) <= config.repeat_max_chars:
-            block.features["line_key"] = line_key(block.text)
-        apply(LINE_EDIT_RULES, block)
-    joined = join(blocks, structural=True)
-
-    def classify(blocks: list[Block], judge: list[Block]) -> list[Block]:
+    def _classify(self, blocks: list[Block], judge: list[Block]) -> list[Block]:
         """Give each block of ``judge`` a verdict in the context of ``blocks``; return the kept ones."""
         to_judge = {id(b) for b in judge}
         title_seen = False
         for index, block in enumerate(blocks):
             if id(block) in to_judge:
-                ctx = BlockContext(
-                    blocks=blocks,
-                    index=index,
-                    source_lang=config.source_lang,
-                    language_candidates=config.language_candidates,
-                    min_language_margin=config.min_language_margin,
-                    repeated_lines=repeated,
-                    title_seen=title_seen,
-                )
-                block.verdict = _classify(block, ctx)
+                block.verdict = _classify(block, self._context(blocks, index, title_seen))
                 if not block.verdict.keep:
-                    drop(block, block.verdict)
+                    self._drop(block, block.verdict)
                     continue
                 if block.verdict.role is Role.CAPTION:
-                    uncredited = remove_credit(block.text)
-                    if uncredited != block.text:
-                        event(block.span, "strip_caption_credit", Action.EDIT, block.text, uncredited)
-                        block.text = uncredited
-                        block.rules.append("strip_caption_credit")
+                    self._edit(CAPTION_EDIT_RULES, block)
             title_seen = title_seen or bool(block.verdict and block.verdict.keep)
         return [b for b in blocks if b.verdict is not None and b.verdict.keep]
 
-    def drop(block: Block, verdict: Verdict) -> None:
+    def _context(self, blocks: list[Block], index: int, title_seen: bool) -> BlockContext:
+        config = self.config
+        return BlockContext(blocks=blocks, index=index, source_lang=config.source_lang,
+                            language_candidates=config.language_candidates, min_language_margin=config.min_language_margin,
+                            repeated_lines=self.repeated, title_seen=title_seen)
+
+    def _drop(self, block: Block, verdict: Verdict) -> None:
         block.verdict = verdict
-        event(block.span, verdict.reason, Action.DROP, source[block.span[0]:block.span[1]], "", _describe(verdict))
+        start, end = block.span
+        self.events.append(AuditEvent(self.document.doc_id, block.span, STAGE, verdict.reason, Action.DROP,
+                                      self.document.text[start:end], "", _describe(verdict)))
 
-    result = list(joined)
-    kept = classify(joined, joined)
-    # Dropping blocks can leave a cut paragraph or a menu behind; judge the
-    # paragraphs the output will hold until they no longer change.
-    while True:
-        for block, verdict in list(unanchored_short_lines(kept)):
-            drop(block, verdict)
-        kept = [b for b in kept if b.verdict is not None and b.verdict.keep]
-        rejoined = join(kept, structural=False)
-        kept_ids = {id(b) for b in kept}
-        merged = [b for b in rejoined if id(b) not in kept_ids]
-        if not merged:
-            break
-        result = [b for b in result if id(b) not in consumed] + merged
-        kept = classify(rejoined, merged)
+    def _settle(self, result: list[Block], kept: list[Block]) -> list[Block]:
+        """Dropping blocks can leave a cut paragraph or a menu behind; judge the
+        paragraphs the output will hold until they no longer change. Returns every block, kept or dropped."""
+        while True:
+            for block, verdict in list(unanchored_short_lines(kept)):
+                self._drop(block, verdict)
+            kept = [b for b in kept if b.verdict is not None and b.verdict.keep]
+            rejoined = self._join(kept, structural=False)
+            kept_ids = {id(b) for b in kept}
+            merged = [b for b in rejoined if id(b) not in kept_ids]
+            if not merged:
+                return result
+            result = [b for b in result if id(b) not in self.consumed] + merged
+            kept = self._classify(rejoined, merged)
 
-    cleaned = CleanedDocument(document, sorted(result, key=lambda b: b.span[0]), events)
-    for block in cleaned.kept:
-        for step in typography_steps(block.text, config.typography):
-            events.append(AuditEvent(doc_id, block.span, TYPOGRAPHY_STAGE, step.rule, Action.EDIT, step.before, step.after,
-                                     f"profile={config.typography}"))
-            block.text = step.after
-            block.rules.append(step.rule)
-
-    events.sort(key=lambda e: e.span[0])
-    return cleaned
+    def _typeset(self, kept: list[Block]) -> None:
+        profile = self.config.typography
+        for block in kept:
+            for step in typography_steps(block.text, profile):
+                self.events.append(AuditEvent(self.document.doc_id, block.span, TYPOGRAPHY_STAGE, step.rule, Action.EDIT,
+                                              step.before, step.after, f"profile={profile}"))
+                block.text = step.after
+                block.rules.append(step.rule)
 
 
 def _classify(block: Block, ctx: BlockContext) -> Verdict:

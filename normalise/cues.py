@@ -4,7 +4,7 @@ Everything language-specific the block classifier knows lives here, keyed by
 language code, so a new source language means new rows, not new code. Cues
 are written as regular-expression fragments matched case-insensitively at a
 word boundary; a cue says what a line *looks like*, and the rules in
-:mod:`normalise.block_rules` combine it with length, punctuation, language and neighbours
+:mod:`passerelle.normalise.block_rules` combine it with length, punctuation, language and neighbours
 before anything is dropped.
 
 French is the source language; English and Spanish are here because scraped

@@ -2,7 +2,7 @@
 
 Two kinds of evidence, each strong where the other is weak:
 
-* the lexicon (wordfreq, see :mod:`normalise.lexicon_language`): the sum of the
+* the lexicon (wordfreq, see :mod:`passerelle.normalise.lexicon_language`): the sum of the
   words' Zipf frequencies is a unigram log-likelihood per language; it is
   decisive on short text made of known words (``Envíanos tus noticias``);
 * langdetect's naive Bayes over character n-grams, loaded with the candidate

@@ -1,4 +1,4 @@
-"""Compiled regular expressions built from the language tables in :mod:`normalise.cues`.
+"""Compiled regular expressions built from the language tables in :mod:`passerelle.normalise.cues`.
 
 Kept apart from the rules so each rule reads as a decision, not as regex plumbing.
 """

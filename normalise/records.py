@@ -7,7 +7,7 @@ the exact input it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -85,25 +85,50 @@ class Verdict:
     score: float = 1.0
 
 
+@dataclass(frozen=True)
+class BlockFeatures:
+    """What a block's Markdown said about it, kept for the role rules once the markup is gone.
+
+    heading_level: Markdown heading level, 0 when the line is not a heading.
+    link_chars: characters of link text.
+    image_count: images on the line.
+    list_item: the line is a Markdown list item.
+    emphasised_line: the whole line is set in emphasis (``*Jean Dupont*``).
+    """
+
+    heading_level: int = 0
+    link_chars: int = 0
+    image_count: int = 0
+    list_item: bool = False
+    emphasised_line: bool = False
+
+    def joined_with(self, later: BlockFeatures) -> BlockFeatures:
+        """Two lines made one paragraph: the first line's structure, the links and images of both."""
+        return replace(self, link_chars=self.link_chars + later.link_chars, image_count=self.image_count + later.image_count)
+
+
 @dataclass
 class Block:
     """A line-level unit of a document with its source span.
 
     ``text`` starts as the stripped source line and is rewritten by the edit
     rules; ``rules`` lists, in order, the names of the rules that changed it.
+    ``line_key`` identifies the line across the documents of a batch (None for
+    lines too long to be site chrome).
     """
 
     span: Span
     text: str
     blank_before: bool
     rules: list[str] = field(default_factory=list)
-    features: dict[str, Any] = field(default_factory=dict)
+    features: BlockFeatures = field(default_factory=BlockFeatures)
+    line_key: str | None = None
     verdict: Verdict | None = None
 
 
 @dataclass(frozen=True)
 class AuditEvent:
-    """One decision taken on the input (SPEC §3)."""
+    """One decision taken on the input: a drop, edit, split, join or flag, with the span it concerns."""
 
     doc: str
     span: Span
@@ -129,7 +154,7 @@ class AuditEvent:
 
 @dataclass(frozen=True)
 class Segment:
-    """One sentence of kept text, the unit that is translated and aligned (SPEC §3).
+    """One sentence of kept text, the unit that is translated and aligned.
 
     ``seg_id`` is ``<doc>:<paragraph>:<sentence>``, 1-based; ``span`` points into
     the decoded input; ``rules`` names the rules that changed its paragraph.

@@ -5,7 +5,7 @@ with the closing quotes and brackets that belong to it, when white space and a
 word that can open a sentence follow. A full stop does not end a sentence after
 a title (``M.``, ``Mme``), a listed abbreviation (``cf.``, ``janv.``), a word that
 stands before a number (``art. 3``) or an initial (``J.-P.``, ``U.S.``); the word
-lists live in :mod:`normalise.abbreviations`. A line break always ends a
+lists live in :mod:`passerelle.normalise.abbreviations`. A line break always ends a
 segment: headings and captions without final punctuation stand alone.
 
 Measured against pysbd and sentence-splitter in ``bench/segmentation.py``.

@@ -2,7 +2,7 @@
 
 A segment's language is detected on its own text, with the language of its
 paragraph (or, for a paragraph too short to tell, of the document) as context
-for very short segments (see :class:`normalise.LanguageDetector`).
+for very short segments (see :class:`passerelle.normalise.LanguageDetector`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
   apostrophes, plain spaces.
 
 URLs, e-mail addresses, domain names and smileys are masked first
-(:mod:`normalise.protected`). Times and ratios (``10:30``, ``2:1``), ``?!`` and
+(:mod:`passerelle.normalise.protected`). Times and ratios (``10:30``, ``2:1``), ``?!`` and
 grouped numbers (``128 000``) are left as they are by the rules themselves.
 Each profile is idempotent: applying it twice gives what applying it once gives.
 """

@@ -47,7 +47,7 @@ def assert_valid_tmx(path: Path) -> None:
 
 
 def output_problems(out: Path, translated: bool = True) -> list[str]:
-    """What is wrong with a finished run's folder (SPEC §4), as sentences; empty when it is sound."""
+    """What is wrong with a finished run's folder, as sentences; empty when it is sound."""
     problems: list[str] = []
     leftovers = [str(p.relative_to(out)) for p in out.rglob("*") if p.name.endswith(".tmp")]
     if leftovers:

@@ -1,4 +1,4 @@
-"""Each kind of noise from SPEC §2, on text that is not from the seeds."""
+"""Each kind of noise found in scraped news (the seeds show them all), on text that is not from the seeds."""
 
 from __future__ import annotations
 

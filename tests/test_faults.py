@@ -1,6 +1,6 @@
 """Faults around a run: a full disk, an unwritable folder, damaged models and caches, signals, a closed pipe.
 
-Each must end with a clear message and a SPEC §7 exit code, leave nothing
+Each must end with a clear message and the documented exit code, leave nothing
 half-written under a final name, and lose nothing that was done: what was
 committed to the cache is reused, and a stopped run resumes to the same outputs.
 """

@@ -1,7 +1,7 @@
 """Every kind of broken input through ``passerelle run`` (tests/hostile_corpus.py).
 
 For each case the batch goes on, each input is processed or reported (stderr
-and manifest status) with a clear message, the exit code follows SPEC §7, and
+and manifest status) with a clear message, the exit code is the documented one, and
 the output folder stays sound: DTD-valid TMX, parseable JSONL, aligned files
 of equal length, TSV rows of two fields.
 """

@@ -119,8 +119,12 @@ def test_export_filters_and_formats(seeds_run: Path, tmp_path: Path) -> None:
     assert passerelle("export", str(seeds_run), "--format", "moses", "-o", str(tmp_path / "m"), "--drop-flagged").returncode == 0
     unflagged = [r for r in records if not r["flags"]]
     assert lines(tmp_path / "m.fr") == [r["fr"] for r in unflagged] and len(lines(tmp_path / "m.en")) == len(unflagged)
-    assert passerelle("export", str(seeds_run), "--format", "jsonl", "-o", str(tmp_path / "s.jsonl"), "--min-score", "0.5").returncode == 0
-    assert lines(tmp_path / "s.jsonl") == []
+    # Scores are log-probabilities (≤ 0); the median keeps some pairs and leaves out others.
+    threshold = sorted(r["score"] for r in records)[len(records) // 2]
+    assert passerelle("export", str(seeds_run), "--format", "jsonl", "-o", str(tmp_path / "s.jsonl"),
+                      "--min-score", repr(threshold)).returncode == 0
+    kept = [json.loads(line)["id"] for line in lines(tmp_path / "s.jsonl")]
+    assert kept == [r["id"] for r in records if r["score"] >= threshold] and 0 < len(kept) < len(records)
     bad = passerelle("export", str(seeds_run), "--format", "docx", "-o", str(tmp_path / "x"))
     assert bad.returncode == 2 and b"Traceback" not in bad.stderr
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 
 import pytest
-
-import re
 
 from passerelle.normalise import (
     Action,
@@ -21,28 +20,48 @@ from passerelle.normalise import (
 
 from .conftest import GOLDEN, SEEDS
 
+LABELS = GOLDEN.parent / "data" / "seed_labels.tsv"
 
-def clean_seeds() -> dict[str, CleanedDocument]:
+
+@pytest.fixture(scope="module")
+def cleaned() -> dict[str, CleanedDocument]:
+    """The five seeds cleaned as one batch."""
     paths = sorted(SEEDS.glob("*.txt"))
     docs = [read_document(InputRef(str(p)), p.stem) for p in paths]
     repeated = repeated_lines([d.text for d in docs], CleanConfig())
     return {d.doc_id: clean_document(d, CleanConfig(), repeated) for d in docs}
 
 
-CLEANED = clean_seeds()
+@pytest.fixture(scope="module")
+def all_text(cleaned: dict[str, CleanedDocument]) -> str:
+    return "".join(c.text for c in cleaned.values())
 
 
-@pytest.mark.parametrize("doc_id", sorted(CLEANED))
-def test_seed_matches_golden(doc_id: str, update_golden: bool) -> None:
+def labelled_lines(label: str) -> dict[str, set[int]]:
+    """Seed lines labelled by hand (tests/data/seed_labels.tsv) with ``label``, by document."""
+    found: dict[str, set[int]] = {}
+    rows = (LABELS.read_text(encoding="utf-8").splitlines())[1:]
+    for doc, line, row_label, _ in (row.split("\t") for row in rows):
+        if row_label == label:
+            found.setdefault(doc, set()).add(int(line))
+    return found
+
+
+def source_lines(cleaned: CleanedDocument, span: tuple[int, int]) -> set[int]:
+    """The 1-based numbers of the non-blank seed lines a span covers."""
+    text = cleaned.document.text
+    lines = text.split("\n")
+    first, last = text.count("\n", 0, span[0]), text.count("\n", 0, span[1])
+    return {number + 1 for number in range(first, last + 1) if lines[number].strip()}
+
+
+@pytest.mark.parametrize("doc_id", sorted(p.stem for p in SEEDS.glob("*.txt")))
+def test_seed_matches_golden(cleaned: dict[str, CleanedDocument], doc_id: str, update_golden: bool) -> None:
     golden = GOLDEN / f"{doc_id}.fr.txt"
-    actual = CLEANED[doc_id].text
+    actual = cleaned[doc_id].text
     if update_golden:
         golden.write_text(actual, encoding="utf-8")
     assert actual == golden.read_text(encoding="utf-8")
-
-
-def all_text() -> str:
-    return "".join(c.text for c in CLEANED.values())
 
 
 @pytest.mark.parametrize(
@@ -52,8 +71,8 @@ def all_text() -> str:
      "El presidente", "presidente de la República", "Envíanos", "Si conoces", "US Rep.", "(Baonghean.vn)", " date 2023-08",
      "Par Mikhail", "Articles Par", "Infos   /", "permission de reproduire", "utilisation équitable"],
 )
-def test_seed_noise_is_gone(remnant: str) -> None:
-    assert remnant not in all_text()
+def test_seed_noise_is_gone(all_text: str, remnant: str) -> None:
+    assert remnant not in all_text
 
 
 @pytest.mark.parametrize(
@@ -68,8 +87,8 @@ def test_seed_noise_is_gone(remnant: str) -> None:
         "Chine-Russie\u00a0: vers l’officialisation de l’alliance militaire\u202f?\n",
     ],
 )
-def test_french_captions_titles_and_headings_survive(kept: str) -> None:
-    assert kept in all_text()
+def test_french_captions_titles_and_headings_survive(all_text: str, kept: str) -> None:
+    assert kept in all_text
 
 
 @pytest.mark.parametrize(
@@ -78,15 +97,15 @@ def test_french_captions_titles_and_headings_survive(kept: str) -> None:
      ("essentielle.basé", "essentielle. basé"), ("intérêtsla", "intérêts la"), ("conjointavec", "conjoint avec"),
      ("-,Le président Poutine«", "–, Le président Poutine «")],
 )
-def test_glued_words_of_the_seeds_are_split(glued: str, split: str) -> None:
-    raw = "".join(SEEDS.joinpath(f"{doc_id}.txt").read_text(encoding="utf-8") for doc_id in CLEANED)
+def test_glued_words_of_the_seeds_are_split(all_text: str, glued: str, split: str) -> None:
+    raw = "".join(path.read_text(encoding="utf-8") for path in SEEDS.glob("*.txt"))
     assert glued in raw
-    assert glued not in all_text()
-    assert split in all_text()
+    assert glued not in all_text
+    assert split in all_text
 
 
-def test_seed_typography_is_consistent_french() -> None:
-    text = all_text()
+def test_seed_typography_is_consistent_french(all_text: str) -> None:
+    text = all_text
     assert "'" not in text and '"' not in text and "“" not in text
     assert not re.search(r"[^\u202f][;!?](?:\s|$)", text), "; ! ? follow a narrow no-break space"
     assert not re.search(r"[^\u00a0\d]:\s", text), ": follows a no-break space"
@@ -94,29 +113,40 @@ def test_seed_typography_is_consistent_french() -> None:
     assert "  " not in text and " \n" not in text and "..." not in text and " - " not in text
 
 
-def test_every_seed_segment_has_a_language_and_only_the_foreign_captions_are_not_french() -> None:
+def test_every_seed_segment_is_french(cleaned: dict[str, CleanedDocument]) -> None:
     detector = LanguageDetector()
-    for cleaned in CLEANED.values():
-        segments = segment_document(cleaned, detector)
+    for document in cleaned.values():
+        segments = segment_document(document, detector)
         assert segments and all(s.lang == "fr" for s in segments), [s for s in segments if s.lang != "fr"]
-        foreign = [e for e in cleaned.events if e.rule in {"foreign_language", "foreign_caption"}]
-        assert all(detector.detect(e.before).lang in {"en", "es"} for e in foreign), foreign
-    dropped = {e.before.split()[0] for c in CLEANED.values() for e in c.events if e.rule in {"foreign_language", "foreign_caption"}}
-    assert dropped == {"US", "KREMLIN/MIKHAIL", "PHOTO/FILE", "SPUPTNIK/ALEXANDER", "AFP/MAXIM", "Envíanos", "Si"}
 
 
-def test_every_body_paragraph_is_kept() -> None:
-    """Every source line of 30+ words that is French prose is in the cleaned text (modulo Markdown and prefixes)."""
-    legal_paragraphs = {"000_6b4338b92c8c5cf5": 3}  # the disclaimer, permission and fair-use paragraphs
-    for doc_id, cleaned in CLEANED.items():
-        long_drops = [e for e in cleaned.events if e.action is Action.DROP and len(e.before.split()) >= 30]
+def test_the_lines_dropped_as_foreign_are_the_ones_labelled_foreign(cleaned: dict[str, CleanedDocument]) -> None:
+    """The English caption, the four Spanish captions and the two Spanish footer lines, as labelled by hand."""
+    detector = LanguageDetector()
+    expected = {lang: labelled_lines(f"foreign:{lang}") for lang in ("en", "es")}
+    dropped: dict[str, dict[str, set[int]]] = {"en": {}, "es": {}}
+    for doc_id, document in cleaned.items():
+        for event in document.events:
+            if event.rule in {"foreign_language", "foreign_caption"}:
+                lang = detector.detect(event.before).lang
+                assert lang in dropped, (event.before, lang)
+                dropped[lang].setdefault(doc_id, set()).update(source_lines(document, event.span))
+    assert dropped == expected
+
+
+def test_every_body_paragraph_is_kept(cleaned: dict[str, CleanedDocument]) -> None:
+    """Of the source lines of 30+ words, only the hand-labelled legal notices and foreign lines are dropped as such."""
+    legal = labelled_lines("legal")
+    for doc_id, document in cleaned.items():
+        long_drops = [e for e in document.events if e.action is Action.DROP and len(e.before.split()) >= 30]
         assert all(e.rule in {"legal_notice", "media_contact", "foreign_language", "foreign_caption"} for e in long_drops), long_drops
-        assert len([e for e in long_drops if e.rule == "legal_notice"]) == legal_paragraphs.get(doc_id, 0)
+        dropped_as_legal = set().union(*(source_lines(document, e.span) for e in long_drops if e.rule == "legal_notice"))
+        assert dropped_as_legal == legal.get(doc_id, set())
 
 
-def test_every_drop_names_a_reason() -> None:
-    for cleaned in CLEANED.values():
-        for event in cleaned.events:
+def test_every_drop_names_a_reason(cleaned: dict[str, CleanedDocument]) -> None:
+    for document in cleaned.values():
+        for event in document.events:
             assert event.rule and event.rule.replace("_", "").isalpha()
             if event.action is Action.DROP:
                 assert event.detail.startswith("role=")

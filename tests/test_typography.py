@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from passerelle.normalise import apply_typography
+from passerelle.normalise import ConfigError, apply_typography
 from passerelle.normalise.typography import typography_steps
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -78,7 +78,7 @@ def test_each_change_is_named_by_its_rule() -> None:
 
 
 def test_unknown_profile_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown typography profile"):
+    with pytest.raises(ConfigError, match="unknown typography profile"):
         apply_typography("x", "fancy")
 
 

@@ -1,4 +1,4 @@
-"""Quality flags for one source/translation pair (SPEC §6).
+"""Quality flags for one source/translation pair.
 
 Each check is a small named function in :data:`CHECKS`; a pair's flags are the
 names of the checks that fire. The language check needs a detector, which the
