@@ -36,7 +36,7 @@ from ..translate import (
     remove_package,
 )
 from .cache import TranslationCache
-from .clean_job import clean as clean_inputs_into
+from . import clean_job
 from .errors import CorpusError
 from .export import FORMATS, ExportFilter, export
 from .outcomes import InputOutcome
@@ -222,8 +222,8 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
     """
     detect = _setting(lambda: DetectConfig(candidates=clean_config.language_candidates))
     _on_interrupt("no output was written under a final name" if out_dir else "the output is partial")
-    destination = out_dir if out_dir is not None else click.get_text_stream("stdout")
-    summary = clean_inputs_into(inputs, destination, clean_config, detect, glob, lambda outcome: _report(outcome, quiet))
+    destination = out_dir if out_dir is not None else sys.stdout
+    summary = clean_job.clean(inputs, destination, clean_config, detect, glob, lambda outcome: _report(outcome, quiet))
     if not quiet:
         done = len(summary.outcomes) - len(summary.failed)
         where = f"; wrote {out_dir}" if out_dir is not None else ""
