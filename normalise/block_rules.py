@@ -142,7 +142,7 @@ def _strip_prefix(block: Block, pattern: re.Pattern[str]) -> Edit | None:
     match = pattern.match(block.text)
     rest = block.text[match.end():] if match else ""
     # Only a prefix before real prose: a short remainder means the line is all dateline.
-    if match is None or len(_WORD_TOKEN.findall(rest)) < 4:
+    if match is None or len(p.WORD_TOKEN.findall(rest)) < 4:
         return None
     return Edit(rest, match.group().strip())
 
@@ -215,13 +215,8 @@ _TITLE_WORDS = 40
 _HEADING_WORDS = 25
 
 
-# Punctuation standing alone is not a word: typography puts a space before "?" and ":".
-# Guillemets separate words whether or not typography has spaced them yet ("«x" and "« x").
-_WORD_TOKEN = re.compile(r"[^\W_][^\s«»]*|[^\s«»]+?[^\W_][^\s«»]*")
-
-
 def _words(block: Block) -> list[str]:
-    return _WORD_TOKEN.findall(block.text)
+    return p.WORD_TOKEN.findall(block.text)
 
 
 def _ends_sentence(block: Block) -> bool:
@@ -323,6 +318,16 @@ def legal_notice(block: Block, ctx: BlockContext) -> Verdict | None:
     weight = _cue_weight(block.text, p.LEGAL)
     if weight >= 2:
         return Verdict(Role.LEGAL, False, "legal_notice", min(1.0, weight / 3))
+    return None
+
+
+def cookie_notice(block: Block, ctx: BlockContext) -> Verdict | None:
+    """A cookie banner: cookies named, in the voice of a site asking its visitor."""
+    if not p.COOKIE_WORD.search(block.text):
+        return None
+    weight = _cue_weight(block.text, p.COOKIE)
+    if weight >= 2:
+        return Verdict(Role.LEGAL, False, "cookie_notice", min(1.0, weight / 4))
     return None
 
 
@@ -530,6 +535,7 @@ CHROME_RULES: tuple[RoleRule, ...] = (
     taxonomy_label,
     dateline,
     legal_notice,
+    cookie_notice,
     form_field,
     subscription_prompt,
     media_contact,

@@ -31,6 +31,7 @@ from .cues import CANDIDATE_LANGUAGES
 from .errors import ConfigError
 from .reading import normalise_newlines
 from .records import Action, AuditEvent, Block, Decoding, Document, Role, Verdict
+from .regions import ArticleRegion, find_article, restored_verdict
 from .typography import PROFILES, typography_steps
 
 STAGE = "clean"
@@ -161,6 +162,7 @@ class _Cleaner:
         # Blocks merged into a later one, by id. The blocks themselves are held too: an
         # intermediate join is otherwise freed, and a new block could reuse its id.
         self.consumed: dict[int, Block] = {}
+        self.region: ArticleRegion | None = None
 
     def clean(self) -> CleanedDocument:
         self._flag_unusual_decoding()
@@ -170,7 +172,7 @@ class _Cleaner:
                 block.line_key = line_key(block.text)
             self._edit(LINE_EDIT_RULES, block)
         joined = self._join(blocks, structural=True)
-        result = self._settle(joined, self._classify(joined, joined))
+        result = self._settle(joined, self._classify(joined, joined, find_region=True))
         cleaned = CleanedDocument(self.document, sorted(result, key=lambda b: b.span[0]), self.events)
         self._typeset(cleaned.kept)
         self.events.sort(key=lambda e: e.span[0])
@@ -199,20 +201,38 @@ class _Cleaner:
                 result.append(item)
         return result
 
-    def _classify(self, blocks: list[Block], judge: list[Block]) -> list[Block]:
-        """Give each block of ``judge`` a verdict in the context of ``blocks``; return the kept ones."""
-        to_judge = {id(b) for b in judge}
+    def _classify(self, blocks: list[Block], judge: list[Block], find_region: bool = False) -> list[Block]:
+        """Give each block of ``judge`` a verdict in the context of ``blocks``; return the kept ones.
+
+        With ``find_region`` the page's article is located first, and what lies
+        outside it is dropped (:mod:`passerelle.normalise.regions`).
+        """
+        verdicts = self._verdicts(blocks, {id(b) for b in judge})
+        if find_region:
+            self.region = find_article(blocks, [v or b.verdict or _UNJUDGED for b, v in zip(blocks, verdicts)],
+                                       self.config.source_lang)
+            if self.region is not None:
+                verdicts = [_in_article(self.region, index, verdict) for index, verdict in enumerate(verdicts)]
+        for block, verdict in zip(blocks, verdicts):
+            if verdict is None:
+                continue
+            block.verdict = verdict
+            if not verdict.keep:
+                self._drop(block, verdict)
+            elif verdict.role is Role.CAPTION:
+                self._edit(CAPTION_EDIT_RULES, block)
+        return [b for b in blocks if b.verdict is not None and b.verdict.keep]
+
+    def _verdicts(self, blocks: list[Block], to_judge: set[int]) -> list[Verdict | None]:
+        """What the role rules say of each block to judge (None for the others), in page order."""
+        verdicts: list[Verdict | None] = []
         title_seen = False
         for index, block in enumerate(blocks):
-            if id(block) in to_judge:
-                block.verdict = _classify(block, self._context(blocks, index, title_seen))
-                if not block.verdict.keep:
-                    self._drop(block, block.verdict)
-                    continue
-                if block.verdict.role is Role.CAPTION:
-                    self._edit(CAPTION_EDIT_RULES, block)
-            title_seen = title_seen or bool(block.verdict and block.verdict.keep)
-        return [b for b in blocks if b.verdict is not None and b.verdict.keep]
+            verdict = _classify(block, self._context(blocks, index, title_seen)) if id(block) in to_judge else None
+            verdicts.append(verdict)
+            current = verdict or block.verdict
+            title_seen = title_seen or bool(current and current.keep)
+        return verdicts
 
     def _context(self, blocks: list[Block], index: int, title_seen: bool) -> BlockContext:
         config = self.config
@@ -230,7 +250,8 @@ class _Cleaner:
         """Dropping blocks can leave a cut paragraph or a menu behind; judge the
         paragraphs the output will hold until they no longer change. Returns every block, kept or dropped."""
         while True:
-            for block, verdict in list(unanchored_short_lines(kept)):
+            # Within an article, short lines are its headings and lists; without one, they may be a menu.
+            for block, verdict in list(unanchored_short_lines(kept)) if self.region is None else []:
                 self._drop(block, verdict)
             kept = [b for b in kept if b.verdict is not None and b.verdict.keep]
             rejoined = self._join(kept, structural=False)
@@ -249,6 +270,25 @@ class _Cleaner:
                                               step.before, step.after, f"profile={profile}"))
                 block.text = step.after
                 block.rules.append(step.rule)
+
+
+# Stands in for a verdict a block does not have yet; every block has one when the region is sought.
+_UNJUDGED = Verdict(Role.BODY, False, "unjudged")
+
+# The roles of what surrounds an article.
+_OUTSIDE_ROLES = {"before_article": Role.NAVIGATION, "after_article": Role.RELATED, "comment_section": Role.COMMENT}
+
+
+def _in_article(region: ArticleRegion, index: int, verdict: Verdict | None) -> Verdict | None:
+    """A block's verdict once the page's article is known: kept inside, dropped outside, given back if restored."""
+    if verdict is None:
+        return None
+    if index in region.restored:
+        return restored_verdict(index == region.start)
+    if verdict.keep and not region.start <= index <= region.end:
+        reason = region.reason_outside(index)
+        return Verdict(_OUTSIDE_ROLES[reason], False, reason)
+    return verdict
 
 
 def _classify(block: Block, ctx: BlockContext) -> Verdict:

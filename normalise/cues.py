@@ -96,6 +96,43 @@ NAVIGATION_WORDS: dict[str, tuple[str, ...]] = {
     "es": ("inicio", "menú", "buscar", "portada", "iniciar sesión", "regístrate", "volver", "siguiente", "anterior"),
 }
 
+# --- Where an article ends. A line that is nothing but one of these cues (a heading,
+# a counter) opens a section that follows articles: reader comments, which run to the
+# end of the page, or the page's tail of teasers and recommendations.
+COMMENT_SECTION_CUES: dict[str, tuple[str, ...]] = {
+    "fr": (
+        r"(?:\d[\d .]*|un|une|aucun)?\s*commentaires?", r"(?:vos |les |\d+ )?réactions?", r"réagissez(?: à cet article)?",
+        # WordPress puts its "cancel reply" link on the same line.
+        r"(?:laisser|laissez|poster|publier|ajouter|écrire|rédiger|déposer) un commentaire(?: annuler la réponse)?",
+        r"donnez votre avis", r"(?:\d+ )?réponses?", r"les commentaires sont fermés", r"espace commentaires?",
+    ),
+    "en": (r"(?:\d+ |no )?comments?", r"leave a (?:comment|reply)", r"post a comment", r"add a comment", r"(?:\d+ )?responses?",
+           r"join the (?:discussion|conversation)"),
+    "es": (r"(?:\d+ )?comentarios?", r"deja (?:un|tu) comentario", r"escribe un comentario"),
+}
+
+# What readers can do to a comment: one of these alone on a line sits under each comment.
+COMMENT_ACTIONS: dict[str, tuple[str, ...]] = {
+    "fr": (r"répondre", r"signaler(?: un abus| ce commentaire)?", r"alerter", r"citer", r"j'aime", r"modérer"),
+    "en": (r"reply", r"report(?: abuse)?", r"like", r"flag"),
+    "es": (r"responder", r"denunciar"),
+}
+
+PAGE_TAIL_CUES: dict[str, tuple[str, ...]] = {
+    "fr": (
+        r"(?:nos |les |d'autres |plus d')?(?:articles?|contenus?|sujets?|infos?|actualités?) (?:liés|similaires|associés|recommandés|connexes|en relation|du même auteur)",
+        r"sur le même (?:sujet|thème)", r"dans la même rubrique", r"du même auteur", r"(?:à |a )?lire (?:aussi|également|ensuite)",
+        r"(?:à |a )?voir aussi", r"(?:à |a )?écouter aussi", r"vous aimerez (?:aussi|également|peut-être)", r"(?:vous )?(?:pourriez|pouvez) aussi aimer",
+        r"(?:articles? |vidéos? )?(?:les )?plus (?:lus|consultés|partagés|commentés|populaires|vus)", r"les \+ lus",
+        r"à découvrir(?: aussi| également)?", r"la rédaction vous (?:conseille|recommande)", r"l'auteur vous recommande",
+        r"(?:les )?derni(?:ers|ères) (?:articles|actualités|news|infos|vidéos|diffusions|publications)", r"pour aller plus loin",
+        r"nos partenaires", r"recommandés? pour vous", r"(?:à|a) suivre", r"vidéo recommandée", r"articles en relation",
+    ),
+    "en": (r"related(?: articles| stories| posts| content)?", r"read (?:more|next|also)", r"more (?:from|on|stories)", r"you may also like",
+           r"recommended(?: for you)?", r"most (?:read|popular|viewed|shared)", r"latest (?:news|articles|stories)", r"see also"),
+    "es": (r"(?:noticias|artículos) relacionad[oa]s", r"lee también", r"te puede interesar", r"lo más (?:leído|visto)", r"más noticias"),
+}
+
 # --- Legal text: (cue, weight). A block whose weights add up to 2 or more is legal.
 # Weight 2 cues are notices by themselves; weight 1 cues also occur in ordinary
 # news prose (an article about copyright law), so it takes two of them.
@@ -135,6 +172,34 @@ LEGAL_CUES: dict[str, tuple[tuple[str, int], ...]] = {
         (r"política de privacidad", 2),
         (r"utiliza(?:mos)? cookies", 2),
     ),
+}
+
+# --- Cookie banners: a line that names cookies (or trackers) and speaks as the site to
+# its visitor. (cue, weight); a line with a cookie word and 2 or more of these is a banner.
+# News about cookies rarely speaks in the site's voice ("vous acceptez", "tout refuser").
+COOKIE_WORDS: dict[str, tuple[str, ...]] = {
+    "fr": (r"cookies?", r"traceurs?", r"témoins de (?:navigation|connexion)"),
+    "en": (r"cookies?", r"trackers?"),
+    "es": (r"cookies?", r"galletas"),
+}
+COOKIE_CUES: dict[str, tuple[tuple[str, int], ...]] = {
+    "fr": (
+        (r"(?:nous|ce site|notre site|le site|nos partenaires)(?: et (?:les|des|nos) (?:tiers|partenaires))? (?:utilis|dépos)\w*", 1),
+        (r"(?:vous|votre) (?:acceptez|refusez|consentement|navigation|choix|appareil|terminal|expérience)", 1),
+        (r"en (?:poursuivant|continuant) (?:votre|la) navigation", 2),
+        (r"(?:paramétrer|gérer|personnaliser|modifier) (?:mes|vos|les) (?:choix|cookies|préférences|paramètres)", 2),
+        (r"tout (?:accepter|refuser)", 2), (r"(?:ok|j'accepte|accepter et fermer)", 1),
+        (r"(?:en savoir plus sur|politique (?:de|des|relative aux)) (?:les |nos )?cookies", 2),
+        (r"mesures? d'audience", 1), (r"statistiques de (?:fréquentation|visite)", 1),
+        (r"cookies (?:strictement nécessaires|techniques|de (?:mesure|partage|session|publicité))", 2),
+        (r"données personnelles", 1), (r"consentement", 1), (r"à des fins (?:de|publicitaires|statistiques)", 1),
+    ),
+    "en": (
+        (r"we use", 1), (r"(?:you|your) (?:accept|agree|consent|browsing|experience|device)", 1),
+        (r"by continuing to (?:browse|use)", 2), (r"(?:manage|customi[sz]e) (?:your )?(?:preferences|settings|choices)", 2),
+        (r"accept all", 2), (r"reject all", 2), (r"cookie (?:policy|settings|preferences)", 2), (r"personal data", 1),
+    ),
+    "es": ((r"utilizamos", 1), (r"acepta(?:s|r)?", 1), (r"política de cookies", 2), (r"configurar", 1)),
 }
 
 # --- Media contacts: a contact label, which the rule pairs with an address or number.

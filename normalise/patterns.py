@@ -37,6 +37,12 @@ TAXONOMY = re.compile(rf"^(?:{_all_languages(cues.TAXONOMY_LABELS)})\s*:", re.IG
 NAVIGATION_WORD = re.compile(rf"^(?:{_all_languages(cues.NAVIGATION_WORDS)})$", re.IGNORECASE)
 CONTACT_LABEL = re.compile(rf"(?:^|\b)(?:{_all_languages(cues.CONTACT_CUES)})\s*:|^(?:{_all_languages(cues.CONTACT_CUES)})\b", re.IGNORECASE)
 
+# A line that is only a section cue, with at most a heading's markup and a closing colon or arrow.
+COMMENT_SECTION = re.compile(rf"^\W*(?:{_all_languages(cues.COMMENT_SECTION_CUES)})\W*$", re.IGNORECASE)
+COMMENT_ACTION = re.compile(rf"^\W*(?:{_all_languages(cues.COMMENT_ACTIONS)})\W*$", re.IGNORECASE)
+PAGE_TAIL = re.compile(rf"^\W*(?:{_all_languages(cues.PAGE_TAIL_CUES)})\W*$", re.IGNORECASE)
+
+
 def _weighted(table: dict[str, tuple[tuple[str, int], ...]]) -> tuple[tuple[re.Pattern[str], int], ...]:
     # A cue listed for two languages ("newsletter") is one piece of evidence, not two.
     weights: dict[str, int] = {}
@@ -47,6 +53,8 @@ def _weighted(table: dict[str, tuple[tuple[str, int], ...]]) -> tuple[tuple[re.P
 
 
 LEGAL = _weighted(cues.LEGAL_CUES)
+COOKIE = _weighted(cues.COOKIE_CUES)
+COOKIE_WORD = re.compile(rf"\b(?:{_all_languages(cues.COOKIE_WORDS)})\b", re.IGNORECASE)
 PROMO = _weighted(cues.PROMO_CUES)
 
 EMAIL = re.compile(addresses.EMAIL)
@@ -71,6 +79,7 @@ DATE = re.compile(
     r"|\b\d{4}-\d{2}(?:-\d{2})?\b",
     re.IGNORECASE,
 )
+MONTH = re.compile(rf"\b(?:{_MONTH})\b", re.IGNORECASE)
 TIME = re.compile(r"\b\d{1,2}\s*(?:h|:)\s*\d{2}(?::\d{2})?\b", re.IGNORECASE)
 
 # A date written at the head of a body paragraph (`` date 2023-08 Le monde…``).
@@ -108,6 +117,11 @@ TRAILING_CODES = re.compile(r"(?:^|[\s:|])(?:[A-Z]{2}[\s,|/]+){1,}[A-Z]{2}\s*$")
 
 # Sentence-final punctuation, allowing closing quotes and brackets after it.
 TERMINAL = re.compile(r"[.!?…:;]\s*[»\"”’')\]]*\s*$")
+
+# A word: letters or digits with what clings to them. Punctuation standing alone is not a word
+# (typography puts a space before "?" and ":"); guillemets separate words whether or not
+# typography has spaced them yet ("«x" and "« x").
+WORD_TOKEN = re.compile(r"[^\W_][^\s«»]*|[^\s«»]+?[^\W_][^\s«»]*")
 
 # Tokens of a personal name, for bylines and author signatures.
 NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|de|du|des|van|von|der|den|al|el|di|da|dos|y|et|and|&)$")

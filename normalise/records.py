@@ -28,6 +28,7 @@ class Role(str, Enum):
     LEGAL = "legal"
     CONTACT = "contact"
     IMAGE = "image"
+    COMMENT = "comment"
 
 
 class Action(str, Enum):

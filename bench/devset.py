@@ -1,0 +1,170 @@
+"""The cleaning development set: French web pages with gold main text, scraped as a crawler scrapes them.
+
+Every page is turned into text by html2text with links kept and no line
+wrapping, a fresh converter per page (one converter reused across pages keeps
+state from the last page). Gold main text comes from three sources, all read
+from ../shared/eval/boilerplate-fr (provenance and licences in
+bench/data/cleaning-dev/SOURCE.txt):
+
+* europa-waddle-fr: 52 European Commission press releases, gold from the
+  corpus's reference text;
+* readability-testpages: the 3 French pages (Le Monde, Libération), gold from
+  Mozilla's expected.html;
+* trafilatura-fr: 27 pages of 27 sites, labelled here line by line on the
+  scrape (bench/data/cleaning-dev/trafilatura-fr.tsv, guideline in SOURCE.txt);
+  the one page whose main text is English is left out of the French set.
+
+Scores are bags of words: a kept word counts as right as often as the gold has
+it. Words are maximal runs of letters and digits, compared case-folded after
+NFKC, with invisible format characters (soft hyphens) removed on both sides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import html2text
+import lxml.html
+
+from passerelle.normalise import decode_bytes
+from passerelle.normalise.markdown import reduce_markdown
+
+LABELS = Path(__file__).resolve().parent / "data" / "cleaning-dev" / "trafilatura-fr.tsv"
+BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "td", "th", "dt", "dd",
+              "div", "br", "tr", "ul", "ol", "table")
+READABILITY_FRENCH = {"lemonde-1": "lemonde.fr", "liberation-1": "liberation.fr", "videos-2": "liberation.fr"}
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class DevPage:
+    corpus: str
+    name: str
+    site: str
+    html: str
+    scrape: str
+    gold: str
+
+
+def read_html(path: Path) -> str:
+    text, _ = decode_bytes(path.read_bytes(), origin=str(path))
+    return text
+
+
+def scrape(html: str) -> str:
+    """The page as a crawler's html2text step gives it: visible text, links and images as Markdown, no wrapping."""
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    return converter.handle(html)
+
+
+def gold_lines(html: str) -> list[str]:
+    """Visible text of a gold fragment, one line per block element."""
+    html = re.sub(r"(?i)<(/?)(%s)\b" % "|".join(BLOCK_TAGS), r"\n<\1\2", html)
+    root = lxml.html.fromstring(f"<div>{html}</div>")
+    for bad in root.xpath("//script|//style|//iframe"):
+        bad.drop_tree()
+    return [" ".join(line.split()) for line in root.text_content().split("\n") if line.strip()]
+
+
+def plain(lines: Iterable[str]) -> str:
+    """Scraped lines without their Markdown: what a line filter's output says in words."""
+    return "\n".join(reduce_markdown(line).text for line in lines)
+
+
+def words(text: str) -> Counter[str]:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return Counter(_WORD.findall(text))
+
+
+@dataclass
+class WordScore:
+    """Bag-of-words precision and recall, pooled over pages (micro), and the mean of per-page F1 (macro)."""
+
+    right: int = 0
+    kept: int = 0
+    gold: int = 0
+    page_f1: list[float] = field(default_factory=list)
+
+    def add(self, kept_text: str, gold_text: str) -> float:
+        kept, gold = words(kept_text), words(gold_text)
+        right = sum((kept & gold).values())
+        n_kept, n_gold = sum(kept.values()), sum(gold.values())
+        self.right, self.kept, self.gold = self.right + right, self.kept + n_kept, self.gold + n_gold
+        f1 = _f1(right / n_kept if n_kept else 0.0, right / n_gold if n_gold else 0.0)
+        self.page_f1.append(f1)
+        return f1
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.kept if self.kept else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.right / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        return _f1(self.precision, self.recall)
+
+    @property
+    def macro_f1(self) -> float:
+        return sum(self.page_f1) / len(self.page_f1) if self.page_f1 else 0.0
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def line_numbers(ranges: str) -> set[int]:
+    """``"3,7-9"`` as {3, 7, 8, 9}; ``-`` is none."""
+    numbers: set[int] = set()
+    for part in ranges.split(","):
+        if part and part != "-":
+            first, _, last = part.partition("-")
+            numbers.update(range(int(first), int(last or first) + 1))
+    return numbers
+
+
+def load(eval_dir: Path) -> list[DevPage]:
+    """The French development set: every page with its scrape and gold text."""
+    base = eval_dir / "boilerplate-fr"
+    pages = []
+    europa = base / "europa-waddle-fr"
+    for path in sorted((europa / "html").glob("*_fr.html")):
+        html = read_html(path)
+        gold = "\n".join(gold_lines(read_html(europa / "reference" / path.name)))
+        pages.append(DevPage("europa", path.name, "ec.europa.eu", html, scrape(html), gold))
+    readability = base / "readability-testpages"
+    for name, site in READABILITY_FRENCH.items():
+        html = read_html(readability / name / "source.html")
+        gold = "\n".join(gold_lines(read_html(readability / name / "expected.html")))
+        pages.append(DevPage("readability", name, site, html, scrape(html), gold))
+    return pages + _labelled_pages(base / "trafilatura-fr")
+
+
+def _labelled_pages(folder: Path) -> list[DevPage]:
+    urls = {entry["file"]: url for url, entry in json.loads((folder / "evaldata_fr.json").read_text(encoding="utf-8")).items()}
+    pages = []
+    rows = LABELS.read_text(encoding="utf-8").splitlines()[1:]
+    for page, sha256, main, _caption, french, _note in (row.split("\t") for row in rows):
+        if french != "yes":
+            continue
+        html = read_html(folder / "html" / page)
+        text = scrape(html)
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha256:
+            raise SystemExit(f"{page}: the scrape differs from the one labelled (another html2text version?); "
+                             "the labels in bench/data/cleaning-dev/ are line numbers of that scrape")
+        lines = text.split("\n")
+        gold = plain(lines[n - 1] for n in sorted(line_numbers(main)))
+        pages.append(DevPage("trafilatura", page, urlparse(urls[page]).hostname or page, html, text, gold))
+    return pages

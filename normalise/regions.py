@@ -1,0 +1,179 @@
+"""Where the article is on the page: its run of prose, its headline, and what follows it.
+
+A scraped page is a column of lines: menus and teasers, then the article
+(headline, standfirst, paragraphs, intertitles, lists), then what follows
+articles (reader comments, teasers, newsletter prompts, the footer). Each line
+has already been judged on its own (:mod:`passerelle.normalise.block_rules`);
+this module looks at the column as a whole:
+
+* the **comment section** starts at a line that announces it (``27
+  commentaires``, ``Laisser un commentaire``) or at the second comment header
+  (a name with a date and a time of day), once some prose has come before;
+  nothing after it belongs to the article, however fluent it is;
+* the **article body** is the stretch before it with the most prose: each
+  prose line counts its words, each other kept line costs a little, a dropped
+  line less (a maximum-sum segment); a line announcing the page's tail
+  (``Articles liés``, ``Les plus lus``) ends any stretch, so teasers stay out;
+* the **headline** is looked for just above the body: the page's first-level
+  heading if there is one, else the nearest heading; a headline that a rule
+  took for a menu or a link is given back, as is an intertitle inside the
+  body taken for a dateline.
+
+Judged on lines and their Markdown structure only, never on a site's wording.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import patterns as p
+from .lexicon_language import stop_word_density
+from .records import Block, Role, Verdict
+
+# A prose line: a sentence of at least this many words, or a longer line without final punctuation.
+_PROSE_WORDS, _UNPUNCTUATED_PROSE_WORDS = 8, 25
+# What a line that is not prose costs the stretch it sits in, in words of prose.
+_KEPT_COST, _DROPPED_COST = 3, 1
+# A page needs this many words of prose for an article to be told apart from chrome.
+_MIN_ARTICLE_WORDS = 30
+# How far above the body the headline is looked for, in lines.
+_HEADLINE_REACH = 15
+# Rules that can mistake a headline or an intertitle for chrome from its shape alone.
+_SHAPE_REASONS = frozenset({"link_dense", "breadcrumb", "navigation_word", "dateline", "code_list", "metadata_bar"})
+_COMMENT_HEADER_WORDS = 16
+# Comments come after an article: this many words of prose first.
+_COMMENTS_AFTER_WORDS = 80
+# How far below a comment cue or header the next header or a form field is looked for, in lines.
+_COMMENT_CONFIRMATION_REACH = 15
+# Share of function words below which a long line is a list of names, not prose.
+_MIN_STOP_WORDS = 0.15
+
+
+@dataclass(frozen=True)
+class ArticleRegion:
+    """Indexes into the page's blocks: the article runs from ``start`` to ``end`` inclusive;
+    ``comments`` is where the comment section begins (None when there is none)."""
+
+    start: int
+    end: int
+    comments: int | None
+    restored: frozenset[int] = frozenset()  # blocks a shape rule dropped that belong to the article
+
+    def reason_outside(self, index: int) -> str:
+        if index < self.start:
+            return "before_article"
+        if self.comments is not None and index >= self.comments:
+            return "comment_section"
+        return "after_article"
+
+
+def words(block: Block) -> int:
+    return len(p.WORD_TOKEN.findall(block.text))
+
+
+def prose_words(block: Block, verdict: Verdict, lang: str) -> int:
+    """The words of a kept line that reads as running prose in ``lang``; 0 for anything else."""
+    if not verdict.keep or block.features.link_chars * 2 >= max(1, len(block.text)):
+        return 0
+    count = words(block)
+    long_enough = count >= _UNPUNCTUATED_PROSE_WORDS or (count >= _PROSE_WORDS and p.TERMINAL.search(block.text))
+    # Menus strung on one line have the length of prose, not its function words.
+    return count if long_enough and stop_word_density(block.text, lang) >= _MIN_STOP_WORDS else 0
+
+
+def is_comment_header(block: Block) -> bool:
+    """A short line with a time of day and a date or month (``par JPA le 7 mai 2020 - 12:38``), or a reply link."""
+    text = block.text
+    if p.COMMENT_ACTION.match(text):
+        return True
+    return words(block) <= _COMMENT_HEADER_WORDS and bool(p.TIME.search(text)) and bool(p.DATE.search(text) or p.MONTH.search(text))
+
+
+def find_article(blocks: Sequence[Block], verdicts: Sequence[Verdict], lang: str) -> ArticleRegion | None:
+    """The article on this page, or None when the page has too little prose to tell."""
+    prose = [prose_words(b, v, lang) for b, v in zip(blocks, verdicts)]
+    comments = _comment_section(blocks, verdicts, prose)
+    stop = len(blocks) if comments is None else comments
+    weights = [_weight(b, v, w) for b, v, w in zip(blocks[:stop], verdicts[:stop], prose[:stop])]
+    best = _heaviest_stretch(weights)
+    if best is None or sum(prose[best[0]:best[1] + 1]) < _MIN_ARTICLE_WORDS:
+        return None
+    body_start, end = best
+    start = _headline(blocks, verdicts, prose, body_start)
+    restored = {start} if not verdicts[start].keep and verdicts[start].reason in _SHAPE_REASONS else set()
+    restored |= {i for i in range(body_start, end + 1)
+                 if not verdicts[i].keep and verdicts[i].reason in _SHAPE_REASONS and blocks[i].features.heading_level}
+    return ArticleRegion(start, end, comments, frozenset(restored))
+
+
+def restored_verdict(first: bool) -> Verdict:
+    """The verdict of a headline or intertitle given back to the article."""
+    return Verdict(Role.TITLE if first else Role.HEADING, True, "title" if first else "heading")
+
+
+def _weight(block: Block, verdict: Verdict, prose: int) -> float:
+    if p.PAGE_TAIL.match(block.text):
+        return -math.inf
+    if prose:
+        return prose
+    return -_KEPT_COST if verdict.keep else -_DROPPED_COST
+
+
+def _comment_section(blocks: Sequence[Block], verdicts: Sequence[Verdict], prose: Sequence[int]) -> int | None:
+    """Where reader comments begin, once an article's worth of prose has come before.
+
+    Either a line announcing them, confirmed by a comment header or a form field
+    soon after it, or a comment header followed by prose and another header:
+    an article's own dateline has a time of day too, but no second one.
+    """
+    seen_prose = 0
+    for index, block in enumerate(blocks):
+        if seen_prose >= _COMMENTS_AFTER_WORDS:
+            ahead = range(index + 1, min(len(blocks), index + 1 + _COMMENT_CONFIRMATION_REACH))
+            if p.COMMENT_SECTION.match(block.text):
+                if any(is_comment_header(blocks[i]) or verdicts[i].reason == "form_field" for i in ahead):
+                    return index
+            elif is_comment_header(block):
+                replies = [i for i in ahead if is_comment_header(blocks[i])]
+                if replies and any(prose[index + 1:replies[0]]):
+                    return index
+        seen_prose += prose[index]
+    return None
+
+
+def _heaviest_stretch(weights: Sequence[float]) -> tuple[int, int] | None:
+    """The contiguous stretch with the largest sum (Kadane); it starts and ends on a positive line."""
+    best_sum, best = -math.inf, None
+    running, start = 0.0, 0
+    for index, weight in enumerate(weights):
+        if running <= 0:
+            running, start = 0.0, index
+        running += weight
+        if weight > 0 and running > best_sum:
+            best_sum, best = running, (start, index)
+    if best is None:
+        return None
+    first = next(i for i in range(best[0], best[1] + 1) if weights[i] > 0)
+    return first, best[1]
+
+
+def _headline(blocks: Sequence[Block], verdicts: Sequence[Verdict], prose: Sequence[int], body_start: int) -> int:
+    """Index of the article's first line: its headline above the body, when one can be told."""
+    window = []
+    for index in range(body_start - 1, max(-1, body_start - 1 - _HEADLINE_REACH), -1):
+        block = blocks[index]
+        if p.PAGE_TAIL.match(block.text) or p.COMMENT_SECTION.match(block.text):
+            break
+        window.append(index)
+    top_level = [i for i in window if blocks[i].features.heading_level == 1]
+    if top_level:
+        return top_level[-1]
+    headed = [i for i in window if 0 < blocks[i].features.heading_level <= 3]
+    if headed:
+        return headed[0]
+    if any(blocks[i].features.heading_level for i in window):
+        return body_start
+    kept = [i for i in window if verdicts[i].keep]
+    return kept[-1] if kept else body_start
