@@ -87,34 +87,42 @@ def words(text: str) -> Counter[str]:
 
 
 @dataclass
-class WordScore:
+class PrecisionRecall:
+    """Counts pooled over pages: what was kept and how much of it was right, what the gold holds and how much of it was found."""
+
+    right_kept: int = 0
+    kept: int = 0
+    found_gold: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.right_kept / self.kept if self.kept else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.found_gold / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        return _f1(self.precision, self.recall)
+
+
+@dataclass
+class WordScore(PrecisionRecall):
     """Bag-of-words precision and recall, pooled over pages (micro), and the mean of per-page F1 (macro)."""
 
-    right: int = 0
-    kept: int = 0
-    gold: int = 0
     page_f1: list[float] = field(default_factory=list)
 
     def add(self, kept_text: str, gold_text: str) -> float:
         kept, gold = words(kept_text), words(gold_text)
         right = sum((kept & gold).values())
         n_kept, n_gold = sum(kept.values()), sum(gold.values())
-        self.right, self.kept, self.gold = self.right + right, self.kept + n_kept, self.gold + n_gold
+        self.right_kept, self.found_gold = self.right_kept + right, self.found_gold + right
+        self.kept, self.gold = self.kept + n_kept, self.gold + n_gold
         f1 = _f1(right / n_kept if n_kept else 0.0, right / n_gold if n_gold else 0.0)
         self.page_f1.append(f1)
         return f1
-
-    @property
-    def precision(self) -> float:
-        return self.right / self.kept if self.kept else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.right / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        return _f1(self.precision, self.recall)
 
     @property
     def macro_f1(self) -> float:

@@ -49,11 +49,12 @@ def _continues(first: Block, second: Block, structural: bool) -> bool:
     The first block must stop mid-sentence (ends on a letter, digit or comma,
     not on sentence punctuation) and the second must start in lower case, as
     ``… à des fins éducatives. Si`` / ``vous désirez …`` does. With
-    ``structural``, Markdown headings and list items never continue another block.
+    ``structural``, Markdown headings and list items never continue another block,
+    and a heading is never continued.
     """
     if not first.text or not second.text:
         return False
-    if structural and (first.features.heading_level or second.features.list_item):
+    if structural and (first.features.heading_level or second.features.heading_level or second.features.list_item):
         return False
     if TERMINAL.search(first.text):
         return False

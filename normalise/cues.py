@@ -126,7 +126,8 @@ PAGE_TAIL_CUES: dict[str, tuple[str, ...]] = {
         r"(?:articles? |vidéos? )?(?:les )?plus (?:lus|consultés|partagés|commentés|populaires|vus)", r"les \+ lus",
         r"à découvrir(?: aussi| également)?", r"la rédaction vous (?:conseille|recommande)", r"l'auteur vous recommande",
         r"(?:les )?derni(?:ers|ères) (?:articles|actualités|news|infos|vidéos|diffusions|publications)", r"pour aller plus loin",
-        r"nos partenaires", r"recommandés? pour vous", r"(?:à|a) suivre", r"vidéo recommandée", r"articles en relation",
+        r"nos partenaires", r"recommandés? pour vous", r"(?:à|a) suivre", r"vidéo recommandée", r"articles? en relation",
+        r"pour approfondir", r"articles? correspondants?",
     ),
     "en": (r"related(?: articles| stories| posts| content)?", r"read (?:more|next|also)", r"more (?:from|on|stories)", r"you may also like",
            r"recommended(?: for you)?", r"most (?:read|popular|viewed|shared)", r"latest (?:news|articles|stories)", r"see also"),
@@ -154,6 +155,8 @@ LEGAL_CUES: dict[str, tuple[tuple[str, int], ...]] = {
         (r"utilisation équitable", 1),
         (r"à but non lucratif", 1),
         (r"se dégage de toute responsabilité", 2),
+        # The credit line of a site's publishing software or theme.
+        (r"(?:fourni|propulsé|motorisé|réalisé|créé) (?:par|avec) (?:wordpress|blogger|spip|drupal|joomla|ghost)", 2),
         (r"données personnelles", 1),
     ),
     "en": (
@@ -165,6 +168,7 @@ LEGAL_CUES: dict[str, tuple[tuple[str, int], ...]] = {
         (r"terms (?:of use|and conditions)", 2),
         (r"(?:uses|use) cookies", 2),
         (r"fair use", 1),
+        (r"powered by", 2),
     ),
     "es": (
         (r"derechos reservados", 2),

@@ -14,10 +14,12 @@ this module looks at the column as a whole:
   prose line counts its words, each other kept line costs a little, a dropped
   line less (a maximum-sum segment); a line announcing the page's tail
   (``Articles liés``, ``Les plus lus``) ends any stretch, so teasers stay out;
+* the kept lines right after the last paragraph close the article (an annex
+  list, a last line without a full stop), up to the first dropped line;
 * the **headline** is looked for just above the body: the page's first-level
   heading if there is one, else the nearest heading; a headline that a rule
-  took for a menu or a link is given back, as is an intertitle inside the
-  body taken for a dateline.
+  took for a menu or a link is given back, as is a Markdown intertitle inside
+  the body taken for a dateline.
 
 Judged on lines and their Markdown structure only, never on a site's wording.
 """
@@ -35,16 +37,17 @@ from .records import Block, Role, Verdict
 # A prose line: a sentence of at least this many words, or a longer line without final punctuation.
 _PROSE_WORDS, _UNPUNCTUATED_PROSE_WORDS = 8, 25
 # What a line that is not prose costs the stretch it sits in, in words of prose.
-_KEPT_COST, _DROPPED_COST = 3, 1
+_KEPT_COST, _DROPPED_COST = 1, 1
 # A page needs this many words of prose for an article to be told apart from chrome.
 _MIN_ARTICLE_WORDS = 30
-# How far above the body the headline is looked for, in lines.
-_HEADLINE_REACH = 15
+# How far above the body the headline is looked for, and below it the closing lines, in lines.
+_HEADLINE_REACH, _CLOSING_REACH = 15, 8
+_CLOSING_WORDS = 5
 # Rules that can mistake a headline or an intertitle for chrome from its shape alone.
 _SHAPE_REASONS = frozenset({"link_dense", "breadcrumb", "navigation_word", "dateline", "code_list", "metadata_bar"})
 _COMMENT_HEADER_WORDS = 16
 # Comments come after an article: this many words of prose first.
-_COMMENTS_AFTER_WORDS = 80
+_COMMENTS_AFTER_WORDS = 30
 # How far below a comment cue or header the next header or a form field is looked for, in lines.
 _COMMENT_CONFIRMATION_REACH = 15
 # Share of function words below which a long line is a list of names, not prose.
@@ -101,10 +104,11 @@ def find_article(blocks: Sequence[Block], verdicts: Sequence[Verdict], lang: str
     if best is None or sum(prose[best[0]:best[1] + 1]) < _MIN_ARTICLE_WORDS:
         return None
     body_start, end = best
+    end = _closing_lines(blocks, verdicts, end, stop)
     start = _headline(blocks, verdicts, prose, body_start)
     restored = {start} if not verdicts[start].keep and verdicts[start].reason in _SHAPE_REASONS else set()
     restored |= {i for i in range(body_start, end + 1)
-                 if not verdicts[i].keep and verdicts[i].reason in _SHAPE_REASONS and blocks[i].features.heading_level}
+                 if not verdicts[i].keep and verdicts[i].reason == "dateline" and blocks[i].features.heading_level}
     return ArticleRegion(start, end, comments, frozenset(restored))
 
 
@@ -157,6 +161,19 @@ def _heaviest_stretch(weights: Sequence[float]) -> tuple[int, int] | None:
         return None
     first = next(i for i in range(best[0], best[1] + 1) if weights[i] > 0)
     return first, best[1]
+
+
+def _closing_lines(blocks: Sequence[Block], verdicts: Sequence[Verdict], end: int, stop: int) -> int:
+    """The article's last line: kept lines of a few words or more right after its last paragraph
+    (an annex list, a closing line) belong to it, up to the first line dropped or announcing the
+    page's tail; a label or a menu entry of fewer words does not end an article."""
+    last = end
+    for index in range(end + 1, min(stop, end + 1 + _CLOSING_REACH)):
+        if not verdicts[index].keep or p.PAGE_TAIL.match(blocks[index].text) or p.COMMENT_SECTION.match(blocks[index].text):
+            break
+        if words(blocks[index]) >= _CLOSING_WORDS:
+            last = index
+    return last
 
 
 def _headline(blocks: Sequence[Block], verdicts: Sequence[Verdict], prose: Sequence[int], body_start: int) -> int:
