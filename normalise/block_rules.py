@@ -341,6 +341,13 @@ def subscription_prompt(block: Block, ctx: BlockContext) -> Verdict | None:
     return None
 
 
+def comment_prompt(block: Block, ctx: BlockContext) -> Verdict | None:
+    """A line that only announces or invites comments (``3 commentaires``, ``Publier un commentaire``)."""
+    if p.COMMENT_SECTION.match(block.text):
+        return Verdict(Role.COMMENT, False, "comment_prompt")
+    return None
+
+
 def form_field(block: Block, ctx: BlockContext) -> Verdict | None:
     """A form label with its required-field star (``Votre adresse e-mail : *``)."""
     if len(_words(block)) <= 6 and p.FORM_FIELD.search(block.text):
@@ -536,6 +543,7 @@ CHROME_RULES: tuple[RoleRule, ...] = (
     dateline,
     legal_notice,
     cookie_notice,
+    comment_prompt,
     form_field,
     subscription_prompt,
     media_contact,

@@ -55,6 +55,9 @@ PROMO_CUES: dict[str, tuple[tuple[str, int], ...]] = {
         (r"en illimité", 2), (r"votre adresse (?:e-?mail|de messagerie|électronique|courriel)", 2),
         (r"dans votre boîte (?:mail|aux lettres|de réception)", 2), (r"recevez nos", 2), (r"profitez (?:de|du)", 1),
         (r"newsletters?", 1), (r"lettres? d'information", 1), (r"abonnements?", 1), (r"s'inscrire", 1),
+        # Paywalls: what a reader must do to read on.
+        (r"pour (?:lire|continuer à lire|poursuivre) la suite", 2), (r"réservée? aux abonnés", 2),
+        (r"\d+ articles? (?:gratuits? )?par mois", 2), (r"créez(?:-vous)? (?:votre|un) compte", 1),
     ),
     "en": ((r"subscribe (?:now|today|to)", 2), (r"sign up for", 2), (r"free articles?", 2), (r"newsletters?", 1)),
     "es": ((r"suscríbete", 2), (r"suscribirse", 2), (r"boletín", 1)),

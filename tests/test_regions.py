@@ -119,3 +119,11 @@ def test_cleaning_a_cleaned_article_changes_nothing() -> None:
     )
     once = clean_text(page)
     assert "Six ans" not in once and clean_text(once) == once
+
+
+def test_paywall_and_comment_prompts_are_chrome_with_or_without_an_article() -> None:
+    text, drops = cleaned("# Rénovation des écoles\n\n" + BODY +
+                          "\n## Pour lire la suite et accéder gratuitement à 3 articles par mois, créez votre compte\n")
+    assert "lire la suite" not in text and drops["## Pour lire la suite"] in {"subscription_prompt", "after_article"}
+    text, drops = cleaned("#### Publier un commentaire\n\nUne page sans article.\n")
+    assert drops["#### Publier un commentaire"] == "comment_prompt"
