@@ -14,7 +14,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .block_rules import (
     CAPTION_EDIT_RULES,
@@ -209,10 +209,11 @@ class _Cleaner:
         """
         verdicts = self._verdicts(blocks, {id(b) for b in judge})
         if find_region:
-            self.region = find_article(blocks, [v or b.verdict or _UNJUDGED for b, v in zip(blocks, verdicts)],
-                                       self.config.source_lang)
+            # The region is sought once, on the first judgement, when every block has just been judged.
+            judged = cast(list[Verdict], verdicts)
+            self.region = find_article(blocks, judged, self.config.source_lang)
             if self.region is not None:
-                verdicts = [_in_article(self.region, index, verdict) for index, verdict in enumerate(verdicts)]
+                verdicts = [_in_article(self.region, index, verdict) for index, verdict in enumerate(judged)]
         for block, verdict in zip(blocks, verdicts):
             if verdict is None:
                 continue
@@ -272,17 +273,12 @@ class _Cleaner:
                 block.rules.append(step.rule)
 
 
-# Stands in for a verdict a block does not have yet; every block has one when the region is sought.
-_UNJUDGED = Verdict(Role.BODY, False, "unjudged")
-
 # The roles of what surrounds an article.
 _OUTSIDE_ROLES = {"before_article": Role.NAVIGATION, "after_article": Role.RELATED, "comment_section": Role.COMMENT}
 
 
-def _in_article(region: ArticleRegion, index: int, verdict: Verdict | None) -> Verdict | None:
+def _in_article(region: ArticleRegion, index: int, verdict: Verdict) -> Verdict:
     """A block's verdict once the page's article is known: kept inside, dropped outside, given back if restored."""
-    if verdict is None:
-        return None
     if index in region.restored:
         return restored_verdict(index == region.start)
     if verdict.keep and not region.start <= index <= region.end:

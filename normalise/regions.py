@@ -11,8 +11,8 @@ this module looks at the column as a whole:
   (a name with a date and a time of day), once some prose has come before;
   nothing after it belongs to the article, however fluent it is;
 * the **article body** is the stretch before it with the most prose: each
-  prose line counts its words, each other kept line costs a little, a dropped
-  line less (a maximum-sum segment); a line announcing the page's tail
+  prose line counts its words, every other line costs one (a maximum-sum
+  segment); a line announcing the page's tail
   (``Articles liés``, ``Les plus lus``) ends any stretch, so teasers stay out;
 * the kept lines right after the last paragraph close the article (an annex
   list, a last line without a full stop), up to the first dropped line;
@@ -36,8 +36,8 @@ from .records import Block, Role, Verdict
 
 # A prose line: a sentence of at least this many words, or a longer line without final punctuation.
 _PROSE_WORDS, _UNPUNCTUATED_PROSE_WORDS = 8, 25
-# What a line that is not prose costs the stretch it sits in, in words of prose.
-_KEPT_COST, _DROPPED_COST = 1, 1
+# What a line that is not prose, kept or dropped, costs the stretch it sits in, in words of prose.
+_LINE_COST = 1
 # A page needs this many words of prose for an article to be told apart from chrome.
 _MIN_ARTICLE_WORDS = 30
 # How far above the body the headline is looked for, and below it the closing lines, in lines.
@@ -99,7 +99,7 @@ def find_article(blocks: Sequence[Block], verdicts: Sequence[Verdict], lang: str
     prose = [prose_words(b, v, lang) for b, v in zip(blocks, verdicts)]
     comments = _comment_section(blocks, verdicts, prose)
     stop = len(blocks) if comments is None else comments
-    weights = [_weight(b, v, w) for b, v, w in zip(blocks[:stop], verdicts[:stop], prose[:stop])]
+    weights = [_weight(b, w) for b, w in zip(blocks[:stop], prose[:stop])]
     best = _heaviest_stretch(weights)
     if best is None or sum(prose[best[0]:best[1] + 1]) < _MIN_ARTICLE_WORDS:
         return None
@@ -117,12 +117,15 @@ def restored_verdict(first: bool) -> Verdict:
     return Verdict(Role.TITLE if first else Role.HEADING, True, "title" if first else "heading")
 
 
-def _weight(block: Block, verdict: Verdict, prose: int) -> float:
+def _weight(block: Block, prose: int) -> float:
     if p.PAGE_TAIL.match(block.text):
         return -math.inf
-    if prose:
-        return prose
-    return -_KEPT_COST if verdict.keep else -_DROPPED_COST
+    return prose or -_LINE_COST
+
+
+def _announces_what_follows(block: Block) -> bool:
+    """A line that opens the page's tail or its comments, which an article does not cross."""
+    return bool(p.PAGE_TAIL.match(block.text) or p.COMMENT_SECTION.match(block.text))
 
 
 def _comment_section(blocks: Sequence[Block], verdicts: Sequence[Verdict], prose: Sequence[int]) -> int | None:
@@ -169,7 +172,7 @@ def _closing_lines(blocks: Sequence[Block], verdicts: Sequence[Verdict], end: in
     page's tail; a label or a menu entry of fewer words does not end an article."""
     last = end
     for index in range(end + 1, min(stop, end + 1 + _CLOSING_REACH)):
-        if not verdicts[index].keep or p.PAGE_TAIL.match(blocks[index].text) or p.COMMENT_SECTION.match(blocks[index].text):
+        if not verdicts[index].keep or _announces_what_follows(blocks[index]):
             break
         if words(blocks[index]) >= _CLOSING_WORDS:
             last = index
@@ -180,8 +183,7 @@ def _headline(blocks: Sequence[Block], verdicts: Sequence[Verdict], prose: Seque
     """Index of the article's first line: its headline above the body, when one can be told."""
     window = []
     for index in range(body_start - 1, max(-1, body_start - 1 - _HEADLINE_REACH), -1):
-        block = blocks[index]
-        if p.PAGE_TAIL.match(block.text) or p.COMMENT_SECTION.match(block.text):
+        if _announces_what_follows(blocks[index]):
             break
         window.append(index)
     top_level = [i for i in window if blocks[i].features.heading_level == 1]
