@@ -27,10 +27,8 @@ from ..normalise import (
     segment_document,
 )
 from .manifest import build_manifest, write_manifest
-from .outcomes import CleanSummary, InputFailure, InputOutcome
+from .outcomes import CleanSummary, InputFailure, InputReport
 from .writers import StagedFiles, document_file, json_line, prepare_output_folder
-
-InputReport = Callable[[InputOutcome], None]  # called once per input, as soon as its outcome is known
 
 
 def clean(
@@ -54,23 +52,17 @@ def clean(
     results = clean_inputs(inputs, config, glob)
     if not isinstance(destination, Path):
         for result in results:
-            _record(summary, result, on_input)
+            summary.record(result, on_input)
             if isinstance(result, CleanedDocument):
                 destination.write(result.text)
         return summary
     detect = detect or DetectConfig(candidates=config.language_candidates)
     with StagedFiles() as staged:
         for result in write_clean_outputs(results, destination, staged, config, LanguageDetector(detect)):
-            _record(summary, result, on_input)
+            summary.record(result, on_input)
         settings = {"clean": config.to_dict(), "detect": detect.to_dict()}
         write_manifest(destination, build_manifest("clean", settings, summary.outcomes), staged)
     return summary
-
-
-def _record(summary: CleanSummary, result: CleanedDocument | InputFailure, on_input: InputReport | None) -> None:
-    outcome = summary.record(result)
-    if on_input:
-        on_input(outcome)
 
 
 def clean_inputs(

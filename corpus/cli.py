@@ -220,7 +220,7 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
       passerelle clean - < article.txt         # cleaned text on stdout
       passerelle clean seeds -o out --typography plain
     """
-    detect = _setting(lambda: DetectConfig(candidates=clean_config.language_candidates))
+    detect = DetectConfig(candidates=clean_config.language_candidates)
     _on_interrupt("no output was written under a final name" if out_dir else "the output is partial")
     destination = out_dir if out_dir is not None else sys.stdout
     summary = clean_job.clean(inputs, destination, clean_config, detect, glob, lambda outcome: _report(outcome, quiet))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..normalise import CleanedDocument, Document, display_path
@@ -29,6 +30,9 @@ class InputOutcome:
     decoding: str | None = None
 
 
+InputReport = Callable[[InputOutcome], None]  # called once per input, as soon as its outcome is known
+
+
 @dataclass
 class CleanSummary:
     outcomes: list[InputOutcome] = field(default_factory=list)
@@ -37,7 +41,8 @@ class CleanSummary:
     def failed(self) -> list[InputOutcome]:
         return [o for o in self.outcomes if o.status == "failed"]
 
-    def record(self, result: CleanedDocument | InputFailure) -> InputOutcome:
+    def record(self, result: CleanedDocument | InputFailure, report: InputReport | None = None) -> InputOutcome:
+        """Add the outcome of one input, and tell ``report`` at once."""
         if isinstance(result, InputFailure):
             outcome = InputOutcome(display_path(result.path), None, "failed", result.reason)
         else:
@@ -55,6 +60,8 @@ class CleanSummary:
                 document.decoding.describe(),
             )
         self.outcomes.append(outcome)
+        if report:
+            report(outcome)
         return outcome
 
 

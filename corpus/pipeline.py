@@ -49,7 +49,7 @@ from ..translate import (
 )
 from .cache import TranslationCache
 from .clean_job import clean_inputs, write_cleaned
-from .outcomes import CleanSummary, InputFailure, InputOutcome
+from .outcomes import CleanSummary, InputFailure, InputReport
 from .errors import CorpusError
 from .manifest import build_manifest, write_manifest
 from .pairs import Languages, PairWriter, pair_record
@@ -114,7 +114,6 @@ class RunSummary:
 
 
 Progress = Callable[[str, int], None]  # stage ("documents" read and cleaned, "segments" translated and written), count so far
-InputReport = Callable[[InputOutcome], None]  # called once per input, as soon as its outcome is known
 
 
 class _Timer:
@@ -162,9 +161,7 @@ def run(
                 if translator is not None else None
             pairs = _PairMaker(config, translator, cache, resources.batch_segments, outputs, summary, progress)
             for done, result in enumerate(_timed(clean_inputs(inputs, config.clean, glob), summary.timings), start=1):
-                outcome = summary.inputs.record(result)
-                if on_input:
-                    on_input(outcome)
+                summary.inputs.record(result, on_input)
                 if isinstance(result, CleanedDocument):
                     pairs.add_document(result)
                     if progress:
