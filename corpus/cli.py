@@ -11,10 +11,12 @@ progress, warnings and errors go to stderr.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import signal
 import sys
 import threading
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -223,7 +225,18 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
     detect = DetectConfig(candidates=clean_config.language_candidates)
     _on_interrupt("no output was written under a final name" if out_dir else "the output is partial")
     destination = out_dir if out_dir is not None else sys.stdout
-    summary = clean_job.clean(inputs, destination, clean_config, detect, glob, lambda outcome: _report(outcome, quiet))
+    show = not quiet and sys.stderr.isatty()
+    progress = _live_progress(show, "{documents} document(s) cleaned")
+    done = itertools.count(1)
+
+    def on_input(outcome: InputOutcome) -> None:
+        _report_on_a_fresh_line(outcome, quiet, show)
+        if progress:
+            progress("documents", next(done))
+
+    summary = clean_job.clean(inputs, destination, clean_config, detect, glob, on_input)
+    if show:
+        click.echo("", err=True)
     if not quiet:
         done = len(summary.outcomes) - len(summary.failed)
         where = f"; wrote {out_dir}" if out_dir is not None else ""
@@ -261,21 +274,25 @@ def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config:
                   "so the same command resumes where this one stopped")
     show = not quiet and sys.stderr.isatty()
     summary = run(inputs, out_dir, config, model=model, resources=Resources(batch_segments, engine_resources),
-                  cache_path=cache_path, glob=glob, progress=_live_progress(show),
+                  cache_path=cache_path, glob=glob,
+                  progress=_live_progress(show, "{documents} document(s) cleaned and segmented, "
+                                                "{segments} segment(s) translated and written"),
                   on_input=lambda outcome: _report_on_a_fresh_line(outcome, quiet, show))
     _run_summary(summary, out_dir, quiet, show)
 
 
-def _live_progress(show: bool) -> Callable[[str, int], None] | None:
-    """A progress line on stderr, rewritten in place, only for a person watching a terminal."""
+def _live_progress(show: bool, line: str) -> Callable[[str, int], None] | None:
+    """A progress line on stderr, rewritten in place, only for a person watching a terminal.
+
+    ``line`` names each stage's count (``{documents}``); a stage not heard of yet counts 0.
+    """
     if not show:
         return None
-    counts = {"documents": 0, "segments": 0}
+    counts: defaultdict[str, int] = defaultdict(int)
 
     def progress(stage: str, done: int) -> None:
         counts[stage] = done
-        click.echo(f"\rpasserelle: {counts['documents']} document(s) cleaned and segmented, "
-                   f"{counts['segments']} segment(s) translated and written", err=True, nl=False)
+        click.echo("\rpasserelle: " + line.format_map(counts), err=True, nl=False)
     return progress
 
 
