@@ -29,7 +29,6 @@ import json
 import re
 import sys
 import time
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from importlib.metadata import version
@@ -50,9 +49,7 @@ C4_TERMINAL = re.compile(r"[.!?\"”»']\s*$")
 
 
 def squash(text: str) -> str:
-    # Invisible format characters (soft hyphens, zero-width spaces) are not text on either side.
-    text = "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if unicodedata.category(c) != "Cf")
-    text = text.replace("–", "-").replace("—", "-").replace("’", "'").replace("«", '"').replace("»", '"').replace("“", '"').replace("”", '"')
+    text = devset.fold(text).replace("–", "-").replace("—", "-").replace("’", "'").replace("«", '"').replace("»", '"').replace("“", '"').replace("”", '"')
     return re.sub(r"\s+", "", text)
 
 

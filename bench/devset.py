@@ -80,10 +80,13 @@ def plain(lines: Iterable[str]) -> str:
     return "\n".join(reduce_markdown(line).text for line in lines)
 
 
+def fold(text: str) -> str:
+    """Text as the scores compare it: NFKC, case-folded, without invisible format characters (soft hyphens)."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if unicodedata.category(c) != "Cf")
+
+
 def words(text: str) -> Counter[str]:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return Counter(_WORD.findall(text))
+    return Counter(_WORD.findall(fold(text)))
 
 
 @dataclass
