@@ -135,16 +135,17 @@ def _comment_section(blocks: Sequence[Block], verdicts: Sequence[Verdict], prose
     soon after it, or a comment header followed by prose and another header:
     an article's own dateline has a time of day too, but no second one.
     """
+    headers = [is_comment_header(b) for b in blocks]
     seen_prose = 0
     for index, block in enumerate(blocks):
         if seen_prose >= _COMMENTS_AFTER_WORDS:
             ahead = range(index + 1, min(len(blocks), index + 1 + _COMMENT_CONFIRMATION_REACH))
             if p.COMMENT_SECTION.match(block.text):
-                if any(is_comment_header(blocks[i]) or verdicts[i].reason == "form_field" for i in ahead):
+                if any(headers[i] or verdicts[i].reason == "form_field" for i in ahead):
                     return index
-            elif is_comment_header(block):
-                replies = [i for i in ahead if is_comment_header(blocks[i])]
-                if replies and any(prose[index + 1:replies[0]]):
+            elif headers[index]:
+                reply = next((i for i in ahead if headers[i]), None)
+                if reply is not None and any(prose[index + 1:reply]):
                     return index
         seen_prose += prose[index]
     return None
