@@ -98,9 +98,6 @@ class EngineResources:
     inter_threads: int = 1
     intra_threads: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 def resolve_device(device: str, compute_type: str) -> tuple[str, str]:
     """``auto`` made concrete for this machine: the device and compute type the model really runs with."""

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .apertium import ApertiumEngine
 from .engine import ArgosEngine, EngineOptions, EngineResources, Translator
@@ -30,9 +29,6 @@ class EngineConfig:
     def __post_init__(self) -> None:
         if self.name not in ENGINES:
             raise TranslateError(f"unknown engine {self.name!r}; choose from {', '.join(ENGINES)}")
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def open_engine(config: EngineConfig, from_code: str, to_code: str, model: Path | None = None,
