@@ -7,7 +7,7 @@ with the same model, beam and length penalty, in one run:
   API is used. It is made to run offline: its sentence splitter (MiniSBD or
   Stanza, which download models) is replaced by one that returns the line whole,
   which FLORES lines are; this only makes argostranslate faster.
-* Passerelle's :class:`translate.ArgosEngine` on the whole list.
+* Passerelle's :class:`passerelle.translate.ArgosEngine` on the whole list.
 * raw ``ctranslate2.Translator.translate_batch`` on pre-tokenised input with
   CTranslate2's own token batching: the ceiling, no tokenisation or bookkeeping.
 
@@ -122,7 +122,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     header = ("system", "segments/s", "source tokens/s", "speed-up over argostranslate")
     table = [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"] + [f"| {' | '.join(r)} |" for r in rows]
     body = [
-        "## Translation throughput (`bench/translate.py`)",
+        "## Translation throughput (`bench/translation.py`)",
         "",
         f"{len(sentences)} FLORES dev French sentences ({n_tokens:,} SentencePiece tokens), beam {BEAM}, length penalty",
         f"{LENGTH_PENALTY}, int8 on CPU, model: {'`' + args.model.name + '`' if args.model else 'the realistic-size echo package (6+6 layers, d_model 512, 8 heads, 32k vocabulary)'}.",
