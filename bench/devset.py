@@ -14,6 +14,16 @@ bench/data/cleaning-dev/SOURCE.txt):
   scrape (bench/data/cleaning-dev/trafilatura-fr.tsv, guideline in SOURCE.txt);
   the one page whose main text is English is left out of the French set.
 
+With ``--snapshots DIR``, 28 pages of 27 more sites join them, read from
+repository snapshots rather than ../shared (their HTML may not be copied
+here): 23 news and activist pages from adbar/htmldate and adbar/trafilatura,
+labelled here the same way (snapshot-pages.tsv), and 5 from flairNLP/fundus,
+whose gold is the body its publisher-specific parsers extract (fundus-pages.tsv).
+DIR holds ``owner+name/repo`` git directories, as the workplace's fetch leaves
+them, or ``owner+name/<path>`` files. Each of these pages belongs to a tuning
+or a held-out half (the parity of the first hex digit of its path's sha256),
+so that what was tuned on the first half can be checked on the second.
+
 Scores are bags of words: a kept word counts as right as often as the gold has
 it. Words are maximal runs of letters and digits, compared case-folded after
 NFKC, with invisible format characters (soft hyphens) removed on both sides.
@@ -21,14 +31,17 @@ NFKC, with invisible format characters (soft hyphens) removed on both sides.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
+import subprocess
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import html2text
@@ -37,7 +50,10 @@ import lxml.html
 from passerelle.normalise import decode_bytes
 from passerelle.normalise.markdown import reduce_markdown
 
-LABELS = Path(__file__).resolve().parent / "data" / "cleaning-dev" / "trafilatura-fr.tsv"
+DATA = Path(__file__).resolve().parent / "data" / "cleaning-dev"
+LABELS = DATA / "trafilatura-fr.tsv"
+SNAPSHOT_LABELS = DATA / "snapshot-pages.tsv"
+FUNDUS_PAGES = DATA / "fundus-pages.tsv"
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "td", "th", "dt", "dd",
               "div", "br", "tr", "ul", "ol", "table")
 READABILITY_FRENCH = {"lemonde-1": "lemonde.fr", "liberation-1": "liberation.fr", "videos-2": "liberation.fr"}
@@ -86,7 +102,12 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> Counter[str]:
-    return Counter(_WORD.findall(fold(text)))
+    return Counter(words_in_order(text))
+
+
+def words_in_order(text: str) -> list[str]:
+    """The words of ``text`` as the scores compare them, in order."""
+    return _WORD.findall(fold(text))
 
 
 @dataclass
@@ -146,8 +167,8 @@ def line_numbers(ranges: str) -> set[int]:
     return numbers
 
 
-def load(eval_dir: Path) -> list[DevPage]:
-    """The French development set: every page with its scrape and gold text."""
+def load(eval_dir: Path, snapshots: Path | None = None) -> list[DevPage]:
+    """The French development set: every page with its scrape and gold text (the snapshot pages too, given their folder)."""
     base = eval_dir / "boilerplate-fr"
     pages = []
     europa = base / "europa-waddle-fr"
@@ -160,22 +181,76 @@ def load(eval_dir: Path) -> list[DevPage]:
         html = read_html(readability / name / "source.html")
         gold = "\n".join(gold_lines(read_html(readability / name / "expected.html")))
         pages.append(DevPage("readability", name, site, html, scrape(html), gold))
-    return pages + _labelled_pages(base / "trafilatura-fr")
+    pages += _labelled_pages(base / "trafilatura-fr")
+    return pages + snapshot_pages(snapshots) if snapshots is not None else pages
+
+
+def _gold_from_lines(page: str, text: str, sha256: str, main: str, remove: str = "-") -> str:
+    """Gold text from labelled line numbers of a scrape, less any labelled teaser glued into a kept line."""
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha256:
+        raise SystemExit(f"{page}: the scrape differs from the one labelled (another html2text version?); "
+                         "the labels in bench/data/cleaning-dev/ are line numbers of that scrape")
+    lines = text.split("\n")
+    gold = plain(lines[n - 1] for n in sorted(line_numbers(main)))
+    for teaser in remove.split("|") if remove != "-" else []:
+        if teaser not in gold:
+            raise SystemExit(f"{page}: the text to remove from the gold is not in it: {teaser!r}")
+        gold = gold.replace(teaser, "")
+    return gold
+
+
+def snapshot_bytes(snapshots: Path, repo: str, commit: str, path: str) -> bytes:
+    """A file of a repository snapshot: from its git directory at ``commit``, or a plain copy."""
+    folder = snapshots / repo.replace("/", "+")
+    if (folder / "repo").is_dir():
+        data = subprocess.run(["git", "--git-dir", str(folder / "repo"), "show", f"{commit}:{path}"],
+                              check=True, capture_output=True).stdout
+    elif (folder / path).is_file():
+        data = (folder / path).read_bytes()
+    else:
+        raise SystemExit(f"no snapshot of {repo} under {snapshots} (expected {folder}/repo or {folder}/{path})")
+    return gzip.decompress(data) if path.endswith(".gz") else data
+
+
+def snapshot_pages(snapshots: Path) -> list[DevPage]:
+    """The pages read from repository snapshots, in corpora ``news-tune`` and ``news-test``."""
+    pages = []
+    for repo, commit, path, site, half, sha256, main, _caption, remove, _note in rows(SNAPSHOT_LABELS):
+        html = decode_bytes(snapshot_bytes(snapshots, repo, commit, path), origin=path)[0]
+        text = scrape(html)
+        pages.append(DevPage(f"news-{half}", path, site, html, text, _gold_from_lines(path, text, sha256, main, remove)))
+    for repo, commit, path, version, half, _note in rows(FUNDUS_PAGES):
+        html = decode_bytes(snapshot_bytes(snapshots, repo, commit, path), origin=path)[0]
+        folder, name = path.rsplit("/", 1)
+        publisher = name.rsplit("_", 3)[0]  # EuronewsFR_2024_04_30.html.gz is a case of EuronewsFR.json
+        expected = json.loads(snapshot_bytes(snapshots, repo, commit, f"{folder}/{publisher}.json"))[version]
+        meta = json.loads(snapshot_bytes(snapshots, repo, commit, f"{folder}/meta.info"))
+        site = urlparse(meta[name]["url"]).hostname or path
+        pages.append(DevPage(f"news-{half}", path, site, html, scrape(html), fundus_gold(expected)))
+    return pages
+
+
+def fundus_gold(expected: dict[str, Any]) -> str:
+    """A fundus test case's article as text: title, summary, then each section's headline and paragraphs."""
+    body = expected["body"]
+    parts = [expected["title"], *body.get("summary", [])]
+    for section in body.get("sections", []):
+        parts += [*section.get("headline", []), *section.get("paragraphs", [])]
+    return "\n".join(parts)
+
+
+def rows(table: Path) -> list[list[str]]:
+    return [row.split("\t") for row in table.read_text(encoding="utf-8").splitlines()[1:]]
 
 
 def _labelled_pages(folder: Path) -> list[DevPage]:
     urls = {entry["file"]: url for url, entry in json.loads((folder / "evaldata_fr.json").read_text(encoding="utf-8")).items()}
     pages = []
-    rows = LABELS.read_text(encoding="utf-8").splitlines()[1:]
-    for page, sha256, main, _caption, french, _note in (row.split("\t") for row in rows):
+    for page, sha256, main, _caption, french, _note in rows(LABELS):
         if french != "yes":
             continue
         html = read_html(folder / "html" / page)
         text = scrape(html)
-        if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha256:
-            raise SystemExit(f"{page}: the scrape differs from the one labelled (another html2text version?); "
-                             "the labels in bench/data/cleaning-dev/ are line numbers of that scrape")
-        lines = text.split("\n")
-        gold = plain(lines[n - 1] for n in sorted(line_numbers(main)))
-        pages.append(DevPage("trafilatura", page, urlparse(urls[page]).hostname or page, html, text, gold))
+        pages.append(DevPage("trafilatura", page, urlparse(urls[page]).hostname or page, html, text,
+                             _gold_from_lines(page, text, sha256, main)))
     return pages
