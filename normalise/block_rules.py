@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from statistics import median
 
 import ftfy
@@ -79,7 +79,12 @@ _TYPOGRAPHIC_SPACE = re.compile(r"[\u00a0\u202f](?=[:;!?»])|(?<=«)[\u00a0\u202
 
 def repair_unicode(block: Block, lang: str) -> Edit | None:
     """Mojibake (``Ã©`` for ``é``), ligatures, control characters, width variants: ftfy, each fix named."""
-    bare = _TYPOGRAPHIC_SPACE.sub("", block.text)
+    return _repaired(_TYPOGRAPHIC_SPACE.sub("", block.text))
+
+
+# Cached: site chrome repeats from page to page, and the cleaner's later passes read every kept line again.
+@lru_cache(maxsize=50_000)
+def _repaired(bare: str) -> Edit | None:
     fixed = ftfy.fix_and_explain(bare, config=_FTFY_CONFIG)
     if fixed.text == bare:
         return None
@@ -215,8 +220,8 @@ _TITLE_WORDS = 40
 _HEADING_WORDS = 25
 
 
-def _words(block: Block) -> list[str]:
-    return p.WORD_TOKEN.findall(block.text)
+def _words(block: Block) -> tuple[str, ...]:
+    return p.word_tokens(block.text)
 
 
 def _ends_sentence(block: Block) -> bool:
@@ -253,10 +258,6 @@ def _opens_with(block: Block, cue: re.Pattern[str], max_words: int, role: Role, 
     if len(_words(block)) <= max_words and cue.match(block.text):
         return Verdict(role, False, reason)
     return None
-
-
-def _cue_weight(text: str, cues: tuple[tuple[re.Pattern[str], int], ...]) -> int:
-    return sum(weight for pattern, weight in cues if pattern.search(text))
 
 
 def related_link(block: Block, ctx: BlockContext) -> Verdict | None:
@@ -303,19 +304,29 @@ def taxonomy_label(block: Block, ctx: BlockContext) -> Verdict | None:
     return _opens_with(block, p.TAXONOMY, 30, Role.NAVIGATION, "taxonomy_label")
 
 
+# Words a dateline carries besides its date, time, place and author.
+_DATELINE_WORDS = frozenset({"le", "du", "à", "at", "on", "el", "de", "publié", "mis", "jour", "updated", "published", "last",
+                             "update", "date", "posted"})
+
+
 def dateline(block: Block, ctx: BlockContext) -> Verdict | None:
-    """A line that is a date plus at most a place, site or author name."""
-    if len(_words(block)) > 16 or not p.DATE.search(block.text) or block.text.endswith(("!", "?")):
+    """A line that is a date plus at most a place, site or author name, the date at or near its end
+    (``Paris, le 3 mars 2024 à 10h30``); ``15 mars 1931 à Colombes : France - Allemagne 1-0`` goes on after it."""
+    if len(_words(block)) > 16 or block.text.endswith(("!", "?")) or not p.DIGIT.search(block.text):
+        return None  # every date has digits; most lines have none, and the date pattern is slow
+    dates = list(p.DATE.finditer(block.text))
+    if not dates:
         return None
     rest = p.TIME.sub(" ", p.DATE.sub(" ", block.text))
-    leftover = [w for w in words_of(rest) if w not in {"le", "du", "à", "at", "on", "el", "de", "publié", "mis", "jour", "updated", "published", "last", "update", "date", "posted"}]
-    if len(leftover) <= 3:
+    leftover = [w for w in words_of(rest) if w not in _DATELINE_WORDS]
+    after = [w for w in words_of(p.TIME.sub(" ", block.text[dates[-1].end():])) if w not in _DATELINE_WORDS]
+    if len(leftover) <= 3 and len(after) <= 1:
         return Verdict(Role.DATELINE, False, "dateline")
     return None
 
 
 def legal_notice(block: Block, ctx: BlockContext) -> Verdict | None:
-    weight = _cue_weight(block.text, p.LEGAL)
+    weight = p.LEGAL.weight(block.text)
     if weight >= 2:
         return Verdict(Role.LEGAL, False, "legal_notice", min(1.0, weight / 3))
     return None
@@ -325,7 +336,7 @@ def cookie_notice(block: Block, ctx: BlockContext) -> Verdict | None:
     """A cookie banner: cookies named, in the voice of a site asking its visitor."""
     if not p.COOKIE_WORD.search(block.text):
         return None
-    weight = _cue_weight(block.text, p.COOKIE)
+    weight = p.COOKIE.weight(block.text)
     if weight >= 2:
         return Verdict(Role.LEGAL, False, "cookie_notice", min(1.0, weight / 4))
     return None
@@ -335,7 +346,7 @@ def subscription_prompt(block: Block, ctx: BlockContext) -> Verdict | None:
     """Newsletter sign-ups, paywall counters and subscription offers."""
     if len(_words(block)) > 40:
         return None
-    weight = _cue_weight(block.text, p.PROMO)
+    weight = p.PROMO.weight(block.text)
     if weight >= 2:
         return Verdict(Role.SHARE, False, "subscription_prompt", min(1.0, weight / 3))
     return None

@@ -13,9 +13,11 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, cast
 
+from .article_features import page_features
+from .article_model import ArticleModel, shipped_model
 from .block_rules import (
     CAPTION_EDIT_RULES,
     LINE_EDIT_RULES,
@@ -31,7 +33,7 @@ from .cues import CANDIDATE_LANGUAGES
 from .errors import ConfigError
 from .reading import normalise_newlines
 from .records import Action, AuditEvent, Block, Decoding, Document, Role, Verdict
-from .regions import ArticleRegion, find_article, restored_verdict
+from .regions import ArticleRegion, article_structure, find_article
 from .typography import PROFILES, typography_steps
 
 STAGE = "clean"
@@ -50,6 +52,9 @@ class CleanConfig:
     repeat_min_docs: a line found in at least this many documents of one batch
         is site chrome; 0 turns the check off.
     repeat_max_chars: longer lines are never treated as repeated chrome.
+    article_threshold: lines the article model (:mod:`passerelle.normalise.article_model`)
+        scores below this probability of being article text are dropped; lower
+        keeps more of the page, higher keeps less.
     typography: profile applied to the kept text (:mod:`passerelle.normalise.typography`):
         ``french`` for the French side of the corpus, ``plain`` for ASCII quotes
         and plain spaces.
@@ -63,12 +68,15 @@ class CleanConfig:
     min_language_margin: float = 0.6
     repeat_min_docs: int = 3
     repeat_max_chars: int = 300
+    article_threshold: float = 0.5
     typography: str = "french"
     max_input_bytes: int = 10_000_000
 
     def __post_init__(self) -> None:
         if self.typography not in PROFILES:
             raise ConfigError(f"unknown typography profile {self.typography!r}; choose from {', '.join(PROFILES)}")
+        if not 0.0 <= self.article_threshold <= 1.0:
+            raise ConfigError(f"article_threshold is a probability, between 0 and 1: {self.article_threshold}")
         if self.source_lang not in self.language_candidates:
             raise ConfigError(f"source language {self.source_lang!r} is not among the languages the cleaner tells "
                               f"apart ({', '.join(self.language_candidates)})")
@@ -124,9 +132,39 @@ def clean_document(
     document: Document,
     config: CleanConfig = CleanConfig(),
     repeated: frozenset[str] = frozenset(),
+    model: ArticleModel | None = None,
 ) -> CleanedDocument:
-    """Clean one document; ``repeated`` comes from :func:`repeated_lines` over its batch."""
-    return _Cleaner(document, config, repeated).clean()
+    """Clean one document; ``repeated`` comes from :func:`repeated_lines` over its batch.
+
+    ``model`` is the article model to judge lines with, the shipped one
+    (:func:`passerelle.normalise.article_model.shipped_model`) unless given.
+
+    The cleaned text is judged again until nothing changes, and whatever a
+    later pass drops or joins is traced back to the input: the article model
+    judges a line by its neighbours, and dropping chrome changes them. The
+    later passes skip the edits, which change nothing in text they produced
+    (the property tests check that cleaning cleaned text changes nothing), so
+    the result is a fixed point: cleaning it again changes nothing.
+    """
+    model = model or shipped_model()
+    cleaned = _Cleaner(document, config, repeated, model).clean()
+    while True:
+        again = _Cleaner(document_from_text(cleaned.text, document.doc_id), config, repeated, model, edit=False).clean()
+        if again.text == cleaned.text:
+            return cleaned
+        cleaned = _adopt(cleaned, again)
+
+
+def judge_document(
+    document: Document,
+    config: CleanConfig = CleanConfig(),
+    repeated: frozenset[str] = frozenset(),
+) -> Judgement:
+    """The page as the article model sees it: blocks after the edits, the rules' verdicts, the prose region.
+
+    What :func:`clean_document` decides from; the model's training reads it too.
+    """
+    return _Cleaner(document, config, repeated, None).judge()
 
 
 def apply_edits(rules: Sequence[EditRule], block: Block, lang: str, doc_id: str, rounds: int = 1) -> list[AuditEvent]:
@@ -153,18 +191,43 @@ def apply_edits(rules: Sequence[EditRule], block: Block, lang: str, doc_id: str,
     return events
 
 
+# Rule verdicts the article model may overturn: the roles of text, captions in the source
+# language, and, on a Markdown heading, the shape rules that also catch headlines and intertitles
+# (``## 15 mars 1931 à Colombes``, ``# [Titre](url)``). Every other rule's drop is final.
+MODEL_DECIDES = frozenset({"body", "title", "heading", "caption"})
+MODEL_DECIDES_ON_HEADINGS = frozenset({"dateline", "breadcrumb", "link_dense"})
+
+
+@dataclass
+class Judgement:
+    """A page's blocks, what the rules said of each, and where the prose heuristic puts the article."""
+
+    blocks: list[Block]
+    verdicts: list[Verdict]
+    region: ArticleRegion | None
+
+    def in_comments(self, index: int) -> bool:
+        return self.region is not None and self.region.comments is not None and index >= self.region.comments
+
+    def model_decides(self) -> list[bool]:
+        """Which blocks the article model judges: text the rules did not rule out, outside the comments."""
+        return [(v.reason in MODEL_DECIDES or (v.reason in MODEL_DECIDES_ON_HEADINGS and b.features.heading_level > 0))
+                and not self.in_comments(i) for i, (b, v) in enumerate(zip(self.blocks, self.verdicts))]
+
+
 class _Cleaner:
     """One document through the cleaning stages, collecting every decision as an audit event."""
 
-    def __init__(self, document: Document, config: CleanConfig, repeated: frozenset[str]) -> None:
-        self.document, self.config, self.repeated = document, config, repeated
+    def __init__(self, document: Document, config: CleanConfig, repeated: frozenset[str], model: ArticleModel | None,
+                 edit: bool = True) -> None:
+        self.document, self.config, self.repeated, self.model = document, config, repeated, model
+        self.editing = edit
         self.events: list[AuditEvent] = []
         # Blocks merged into a later one, by id. The blocks themselves are held too: an
         # intermediate join is otherwise freed, and a new block could reuse its id.
         self.consumed: dict[int, Block] = {}
-        self.region: ArticleRegion | None = None
 
-    def clean(self) -> CleanedDocument:
+    def judge(self) -> Judgement:
         self._flag_unusual_decoding()
         blocks = split_blocks(self.document.text)
         for block in blocks:
@@ -172,14 +235,29 @@ class _Cleaner:
                 block.line_key = line_key(block.text)
             self._edit(LINE_EDIT_RULES, block)
         joined = self._join(blocks, structural=True)
-        result = self._settle(joined, self._classify(joined, joined, find_region=True))
+        verdicts = self._verdicts(joined)
+        return Judgement(joined, verdicts, find_article(joined, verdicts, self.config.source_lang))
+
+    def clean(self) -> CleanedDocument:
+        judgement = self.judge()
+        for block, verdict in zip(judgement.blocks, self._decide(judgement)):
+            block.verdict = verdict
+            if not verdict.keep:
+                self._drop(block, verdict)
+            elif verdict.role is Role.CAPTION:
+                self._edit(CAPTION_EDIT_RULES, block)
+        kept = [b for b in judgement.blocks if cast(Verdict, b.verdict).keep]
+        # Dropping a block can leave the two halves of a paragraph next to each other.
+        rejoined = self._join(kept, structural=False)
+        result = [b for b in judgement.blocks if id(b) not in self.consumed] + [b for b in rejoined if b not in kept]
         cleaned = CleanedDocument(self.document, sorted(result, key=lambda b: b.span[0]), self.events)
         self._typeset(cleaned.kept)
         self.events.sort(key=lambda e: e.span[0])
         return cleaned
 
     def _edit(self, rules: Sequence[EditRule], block: Block, rounds: int = 1) -> None:
-        self.events.extend(apply_edits(rules, block, self.config.source_lang, self.document.doc_id, rounds))
+        if self.editing:
+            self.events.extend(apply_edits(rules, block, self.config.source_lang, self.document.doc_id, rounds))
 
     def _flag_unusual_decoding(self) -> None:
         decoding = self.document.decoding
@@ -201,38 +279,16 @@ class _Cleaner:
                 result.append(item)
         return result
 
-    def _classify(self, blocks: list[Block], judge: list[Block], find_region: bool = False) -> list[Block]:
-        """Give each block of ``judge`` a verdict in the context of ``blocks``; return the kept ones.
-
-        With ``find_region`` the page's article is located first, and what lies
-        outside it is dropped (:mod:`passerelle.normalise.regions`).
-        """
-        verdicts = self._verdicts(blocks, {id(b) for b in judge})
-        if find_region:
-            # The region is sought once, on the first judgement, when every block has just been judged.
-            judged = cast(list[Verdict], verdicts)
-            self.region = find_article(blocks, judged, self.config.source_lang)
-            if self.region is not None:
-                verdicts = [_in_article(self.region, index, verdict) for index, verdict in enumerate(judged)]
-        for block, verdict in zip(blocks, verdicts):
-            if verdict is None:
-                continue
-            block.verdict = verdict
-            if not verdict.keep:
-                self._drop(block, verdict)
-            elif verdict.role is Role.CAPTION:
-                self._edit(CAPTION_EDIT_RULES, block)
-        return [b for b in blocks if b.verdict is not None and b.verdict.keep]
-
-    def _verdicts(self, blocks: list[Block], to_judge: set[int]) -> list[Verdict | None]:
-        """What the role rules say of each block to judge (None for the others), in page order."""
-        verdicts: list[Verdict | None] = []
+    def _verdicts(self, blocks: list[Block]) -> list[Verdict]:
+        """What the role rules say of each block, in page order."""
+        verdicts: list[Verdict] = []
         title_seen = False
         for index, block in enumerate(blocks):
-            verdict = _classify(block, self._context(blocks, index, title_seen)) if id(block) in to_judge else None
+            verdict = first_verdict(ROLE_RULES, block, self._context(blocks, index, title_seen))
+            if verdict is None:
+                raise AssertionError("ROLE_RULES ends with a rule that always answers")
             verdicts.append(verdict)
-            current = verdict or block.verdict
-            title_seen = title_seen or bool(current and current.keep)
+            title_seen = title_seen or verdict.keep
         return verdicts
 
     def _context(self, blocks: list[Block], index: int, title_seen: bool) -> BlockContext:
@@ -241,31 +297,45 @@ class _Cleaner:
                             language_candidates=config.language_candidates, min_language_margin=config.min_language_margin,
                             repeated_lines=self.repeated, title_seen=title_seen)
 
+    def _decide(self, judgement: Judgement) -> list[Verdict]:
+        """The final verdict of every block: the comments go, and the article model judges the text the rules left."""
+        decides = judgement.model_decides()
+        article: dict[int, float] = {}
+        if any(decides):
+            rows = page_features(judgement.blocks, judgement.verdicts, judgement.region, self.config.source_lang)
+            judged = [index for index, decided in enumerate(decides) if decided]
+            article = dict(zip(judged, cast(ArticleModel, self.model).probabilities([rows[i] for i in judged])))
+        threshold = self.config.article_threshold
+        kept = [index for index, score in article.items() if score >= threshold]
+        structure = article_structure(judgement.blocks, set(kept), set(article), judgement.region)
+        first, last = (kept[0], kept[-1]) if kept else (len(decides), -1)
+        verdicts = []
+        for index, verdict in enumerate(judgement.verdicts):
+            if index in structure:
+                role = {"headline": Role.TITLE, "intertitle": Role.HEADING}.get(structure[index], Role.BODY)
+                verdict = Verdict(role, True, structure[index], round(article[index], 3))
+            elif index in article:
+                position = "before_article" if index < first else "after_article" if index > last else "aside"
+                verdict = _model_verdict(verdict, article[index], threshold, position)
+            elif judgement.in_comments(index) and verdict.keep:
+                verdict = Verdict(Role.COMMENT, False, "comment_section")
+            verdicts.append(verdict)
+        if judgement.region is None:
+            # Too little prose to tell an article from chrome: short lines in long runs are a menu.
+            position = {id(b): i for i, b in enumerate(judgement.blocks)}
+            for block, verdict in unanchored_short_lines([b for b, v in zip(judgement.blocks, verdicts) if v.keep]):
+                verdicts[position[id(block)]] = verdict
+        return verdicts
+
     def _drop(self, block: Block, verdict: Verdict) -> None:
         block.verdict = verdict
         start, end = block.span
         self.events.append(AuditEvent(self.document.doc_id, block.span, STAGE, verdict.reason, Action.DROP,
                                       self.document.text[start:end], "", _describe(verdict)))
 
-    def _settle(self, result: list[Block], kept: list[Block]) -> list[Block]:
-        """Dropping blocks can leave a cut paragraph or a menu behind; judge the
-        paragraphs the output will hold until they no longer change. Returns every block, kept or dropped."""
-        while True:
-            # Within an article, short lines are its headings and lists; without one, they may be a menu.
-            for block, verdict in list(unanchored_short_lines(kept)) if self.region is None else []:
-                self._drop(block, verdict)
-            kept = [b for b in kept if b.verdict is not None and b.verdict.keep]
-            rejoined = self._join(kept, structural=False)
-            kept_ids = {id(b) for b in kept}
-            merged = [b for b in rejoined if id(b) not in kept_ids]
-            if not merged:
-                return result
-            result = [b for b in result if id(b) not in self.consumed] + merged
-            kept = self._classify(rejoined, merged)
-
     def _typeset(self, kept: list[Block]) -> None:
         profile = self.config.typography
-        for block in kept:
+        for block in kept if self.editing else []:
             for step in typography_steps(block.text, profile):
                 self.events.append(AuditEvent(self.document.doc_id, block.span, TYPOGRAPHY_STAGE, step.rule, Action.EDIT,
                                               step.before, step.after, f"profile={profile}"))
@@ -273,25 +343,62 @@ class _Cleaner:
                 block.rules.append(step.rule)
 
 
-# The roles of what surrounds an article.
-_OUTSIDE_ROLES = {"before_article": Role.NAVIGATION, "after_article": Role.RELATED, "comment_section": Role.COMMENT}
+# The roles of text the model drops, by where it stands against the article it keeps.
+_DROPPED_ROLES = {"before_article": Role.NAVIGATION, "after_article": Role.RELATED, "aside": Role.RELATED}
 
 
-def _in_article(region: ArticleRegion, index: int, verdict: Verdict) -> Verdict:
-    """A block's verdict once the page's article is known: kept inside, dropped outside, given back if restored."""
-    if index in region.restored:
-        return restored_verdict(index == region.start)
-    if verdict.keep and not region.start <= index <= region.end:
-        reason = region.reason_outside(index)
-        return Verdict(_OUTSIDE_ROLES[reason], False, reason)
-    return verdict
+def _model_verdict(verdict: Verdict, article: float, threshold: float, reason_if_dropped: str) -> Verdict:
+    """The verdict on a block the article model scored ``article`` (the probability that it is article text)."""
+    score = round(article, 3)
+    if article < threshold:
+        # Where the rule named what the block is (a dateline; a caption), its name says more than a position.
+        if not verdict.keep or verdict.role is Role.CAPTION:
+            return Verdict(verdict.role, False, verdict.reason, round(1 - article, 3))
+        return Verdict(_DROPPED_ROLES[reason_if_dropped], False, reason_if_dropped, round(1 - article, 3))
+    if verdict.keep:
+        return Verdict(verdict.role, True, verdict.reason, score)
+    # A headline or intertitle a shape rule took for a dateline or a breadcrumb, given back.
+    return Verdict(Role.HEADING, True, "heading", score)
 
 
-def _classify(block: Block, ctx: BlockContext) -> Verdict:
-    verdict = first_verdict(ROLE_RULES, block, ctx)
-    if verdict is None:
-        raise AssertionError("ROLE_RULES ends with a rule that always answers")
-    return verdict
+def _adopt(cleaned: CleanedDocument, again: CleanedDocument) -> CleanedDocument:
+    """``cleaned`` with what a pass over its own text (``again``) dropped, rewrote or joined, traced to the input.
+
+    ``again`` ran on ``cleaned.text``: each of its spans falls in one or more of
+    the paragraphs that text is made of, and stands for their spans in the input.
+    """
+    kept = cleaned.kept
+    offsets, position = [], 0
+    for block in kept:
+        offsets.append((position, position + len(block.text)))
+        position += len(block.text) + 2
+
+    def covered(span: tuple[int, int]) -> list[Block]:
+        return [b for b, (a, z) in zip(kept, offsets) if a < span[1] and span[0] < z] or kept[-1:]
+
+    def source(span: tuple[int, int]) -> tuple[int, int]:
+        under = covered(span)
+        return under[0].span[0], under[-1].span[1]
+
+    text = cleaned.document.text
+    events = [*cleaned.events]
+    for event in again.events:
+        span = source(event.span)
+        before = text[span[0]:span[1]] if event.action is Action.DROP else event.before
+        events.append(replace(event, doc=cleaned.document.doc_id, span=span, before=before))
+    blocks = [b for b in cleaned.blocks if b.verdict is None or not b.verdict.keep]
+    for block in again.blocks:
+        under = covered(block.span)
+        if len(under) == 1 and under[0].text == block.text:
+            adopted = under[0]
+        else:
+            adopted = Block(source(block.span), block.text, under[0].blank_before,
+                            [r for b in under for r in b.rules] + block.rules, under[0].features, under[0].line_key, under[0].verdict)
+        if block.verdict is not None and not block.verdict.keep:
+            adopted.verdict = block.verdict
+        blocks.append(adopted)
+    events.sort(key=lambda e: e.span[0])
+    return CleanedDocument(cleaned.document, sorted(blocks, key=lambda b: b.span[0]), events)
 
 
 def _describe(verdict: Verdict) -> str:

@@ -104,7 +104,8 @@ NAVIGATION_WORDS: dict[str, tuple[str, ...]] = {
 # end of the page, or the page's tail of teasers and recommendations.
 COMMENT_SECTION_CUES: dict[str, tuple[str, ...]] = {
     "fr": (
-        r"(?:\d[\d .]*|un|une|aucun)?\s*commentaires?", r"(?:vos |les |\d+ )?réactions?", r"réagissez(?: à cet article)?",
+        r"(?:\d[\d .]*|un|une|aucun)?\s*commentaires?", r"tous (?:les |vos )?commentaires", r"(?:vos |les |\d+ )?réactions?",
+        r"réagissez(?: à cet article)?",
         # WordPress puts its "cancel reply" link on the same line.
         r"(?:laisser|laissez|poster|publier|ajouter|écrire|rédiger|déposer) un commentaire(?: annuler la réponse)?",
         r"donnez votre avis", r"(?:\d+ )?réponses?", r"les commentaires sont fermés", r"espace commentaires?",
@@ -116,7 +117,8 @@ COMMENT_SECTION_CUES: dict[str, tuple[str, ...]] = {
 
 # What readers can do to a comment: one of these alone on a line sits under each comment.
 COMMENT_ACTIONS: dict[str, tuple[str, ...]] = {
-    "fr": (r"répondre", r"signaler(?: un abus| ce commentaire)?", r"alerter", r"citer", r"j'aime", r"modérer"),
+    "fr": (r"répondre(?: à ce (?:message|commentaire))?", r"signaler(?: un abus| ce commentaire)?", r"alerter", r"citer",
+           r"j'aime", r"modérer"),
     "en": (r"reply", r"report(?: abuse)?", r"like", r"flag"),
     "es": (r"responder", r"denunciar"),
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from .cues import STOP_WORDS
 from .lexicon_language import word_zipf
@@ -131,6 +132,8 @@ def split_glued_function_words(text: str, lang: str) -> Repair:
     return _masked(text, repair, _LONG_WORD)
 
 
+# Words recur across a corpus, and every paragraph is read again by the cleaner's later passes.
+@lru_cache(maxsize=200_000)
 def _best_cut(word: str, lang: str, function_words: frozenset[str]) -> int | None:
     lowered = word.lower()
     # Only plain lower-case words, or one capital first.

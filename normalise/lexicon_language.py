@@ -9,11 +9,12 @@ Stop-word density falls out of it: function words carry the highest frequencies.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from .cues import STOP_WORDS
 
@@ -46,9 +47,18 @@ def words_of(text: str, limit: int | None = None) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)[:limit]]
 
 
+# Words whose frequency is a plain look-up in wordfreq's table: lower-case Latin letters, which
+# its tokenizer keeps whole and its case folding leaves as they are. Anything else goes through it.
+_PLAIN_WORD = re.compile(r"[a-zà-öø-ÿœ]+")
+
+
 # News repeats its words; wordfreq's own lookup tokenises every call.
 @lru_cache(maxsize=500_000)
 def word_zipf(word: str, lang: str) -> float:
+    if _PLAIN_WORD.fullmatch(word):
+        frequency = get_frequency_dict(lang).get(word, 0.0)
+        # zipf_frequency's own rounding of log10(frequency per billion words).
+        return round(math.log10(frequency) + 9, 2) if frequency > 0 else 0.0
     return zipf_frequency(word, lang)
 
 
@@ -71,6 +81,8 @@ def needed_margin(words: int, min_margin: float) -> float:
     return min_margin if words > 1 else min_margin + 0.6
 
 
+# Cached: the rules, the prose heuristic and the article model's features all ask it of the same lines.
+@lru_cache(maxsize=50_000)
 def stop_word_density(text: str, lang: str) -> float:
     """Share of the words in ``text`` that are stop words of ``lang``."""
     words = words_of(text)

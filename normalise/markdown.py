@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -26,6 +27,9 @@ _PARSER.validateLink = lambda url: True
 # when bold spans touch) are markup, not text.
 _STRAY_EMPHASIS = re.compile(r"\*{2,}|(?<!\w)_{2,}|_{2,}(?!\w)")
 _SPACES = re.compile(r"[ \t]{2,}")
+# A line without any of these characters, and not opening like a list item, has no Markdown the
+# parser would act on (the constructs enabled above all start with one of them): it is only trimmed.
+_MARKUP_CHARACTER = re.compile(r"[\[\]*_#`!<&\\]|^\s*(?:[-+]|\d{1,9}[.)])(?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class MarkdownLine:
     image_count: int
 
 
+# Cached: site chrome repeats from page to page, and the cleaner's later passes read every kept line again.
+@lru_cache(maxsize=50_000)
 def reduce_markdown(line: str) -> MarkdownLine:
     """Parse one line as Markdown and return its visible text.
 
@@ -46,8 +52,11 @@ def reduce_markdown(line: str) -> MarkdownLine:
     (``\\*mot\\*`` becomes ``*mot*``), which a second cleaning pass would then
     strip: such a line is left as written, so cleaning stays idempotent.
     """
+    if not _MARKUP_CHARACTER.search(line):
+        return MarkdownLine(text=_SPACES.sub(" ", line).strip(), constructs=(), heading_level=0, link_chars=0, image_count=0)
     result = _reduce(line)
-    if result.text != line and _reduce(result.text).text != result.text:
+    # Text that is left without markup characters cannot hold new markup: no need to parse it again.
+    if result.text != line and _MARKUP_CHARACTER.search(result.text) and _reduce(result.text).text != result.text:
         return MarkdownLine(text=line, constructs=(), heading_level=0, link_chars=0, image_count=0)
     return result
 
@@ -95,6 +104,11 @@ def _inline_text(children: list[Token], constructs: list[str]) -> tuple[str, int
     for child in children:
         kind = child.type
         if kind == "text" or kind == "code_inline":
+            if link_depth and not any(c.isalnum() for c in child.content):
+                # A link made of a symbol (``[#](…)``, ``[^](…)``, ``[»](…)``) is a permalink or an
+                # arrow: it says nothing, and a ``#`` left at the head of a line would read as a heading.
+                link_chars += len(child.content)
+                continue
             out.append(child.content)
             if link_depth:
                 link_chars += len(child.content)

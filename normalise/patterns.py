@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import addresses
 from . import cues
@@ -37,19 +39,35 @@ TAXONOMY = re.compile(rf"^(?:{_all_languages(cues.TAXONOMY_LABELS)})\s*:", re.IG
 NAVIGATION_WORD = re.compile(rf"^(?:{_all_languages(cues.NAVIGATION_WORDS)})$", re.IGNORECASE)
 CONTACT_LABEL = re.compile(rf"(?:^|\b)(?:{_all_languages(cues.CONTACT_CUES)})\s*:|^(?:{_all_languages(cues.CONTACT_CUES)})\b", re.IGNORECASE)
 
-# A line that is only a section cue, with at most a heading's markup and a closing colon or arrow.
-COMMENT_SECTION = re.compile(rf"^\W*(?:{_all_languages(cues.COMMENT_SECTION_CUES)})\W*$", re.IGNORECASE)
+# A line that is only a section cue, with at most a heading's markup, a count in brackets
+# (``Tous vos commentaires (11)``) and a closing colon or arrow.
+COMMENT_SECTION = re.compile(rf"^\W*(?:{_all_languages(cues.COMMENT_SECTION_CUES)})\W*(?:\(\d+\)\W*)?$", re.IGNORECASE)
 COMMENT_ACTION = re.compile(rf"^\W*(?:{_all_languages(cues.COMMENT_ACTIONS)})\W*$", re.IGNORECASE)
 PAGE_TAIL = re.compile(rf"^\W*(?:{_all_languages(cues.PAGE_TAIL_CUES)})\W*$", re.IGNORECASE)
 
 
-def _weighted(table: dict[str, tuple[tuple[str, int], ...]]) -> tuple[tuple[re.Pattern[str], int], ...]:
+@dataclass(frozen=True)
+class WeightedCues:
+    """Cue patterns with their weights, and one pattern that matches wherever any of them does."""
+
+    any: re.Pattern[str]
+    cues: tuple[tuple[re.Pattern[str], int], ...]
+
+    def weight(self, text: str) -> int:
+        """The weights of the distinct cues found in ``text``, added up."""
+        if not self.any.search(text):  # most lines hold no cue: one search instead of one per cue
+            return 0
+        return sum(weight for pattern, weight in self.cues if pattern.search(text))
+
+
+def _weighted(table: dict[str, tuple[tuple[str, int], ...]]) -> WeightedCues:
     # A cue listed for two languages ("newsletter") is one piece of evidence, not two.
     weights: dict[str, int] = {}
     for entries in table.values():
         for cue, weight in entries:
             weights[cue] = max(weight, weights.get(cue, 0))
-    return tuple((re.compile(rf"\b(?:{_alternation([cue])})\b", re.IGNORECASE), w) for cue, w in weights.items())
+    return WeightedCues(re.compile(rf"\b(?:{_alternation(weights)})\b", re.IGNORECASE),
+                        tuple((re.compile(rf"\b(?:{_alternation([cue])})\b", re.IGNORECASE), w) for cue, w in weights.items()))
 
 
 LEGAL = _weighted(cues.LEGAL_CUES)
@@ -80,6 +98,7 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 MONTH = re.compile(rf"\b(?:{_MONTH})\b", re.IGNORECASE)
+DIGIT = re.compile(r"\d")
 TIME = re.compile(r"\b\d{1,2}\s*(?:h|:)\s*\d{2}(?::\d{2})?\b", re.IGNORECASE)
 
 # A date written at the head of a body paragraph (`` date 2023-08 Le monde…``).
@@ -122,6 +141,12 @@ TERMINAL = re.compile(r"[.!?…:;]\s*[»\"”’')\]]*\s*$")
 # (typography puts a space before "?" and ":"); guillemets separate words whether or not
 # typography has spaced them yet ("«x" and "« x").
 WORD_TOKEN = re.compile(r"[^\W_][^\s«»]*|[^\s«»]+?[^\W_][^\s«»]*")
+
+
+# Cached: every rule, the prose heuristic and the article model's features count the words of the same lines.
+@lru_cache(maxsize=50_000)
+def word_tokens(text: str) -> tuple[str, ...]:
+    return tuple(WORD_TOKEN.findall(text))
 
 # Tokens of a personal name, for bylines and author signatures.
 NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|de|du|des|van|von|der|den|al|el|di|da|dos|y|et|and|&)$")

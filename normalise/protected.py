@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..addresses import EMAIL, URL
 
@@ -30,6 +31,7 @@ PROTECTED = re.compile(
 # Masks are plane 15-16 private-use characters, above any the text itself holds.
 _FIRST_MASK = 0xF0000
 _LAST_CHAR = 0x10FFFF
+_MASK_RANGE = re.compile(f"[{chr(_FIRST_MASK)}-{chr(_LAST_CHAR)}]")
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,13 @@ class MaskedText:
         return re.sub(masks, lambda m: self.spans[ord(m.group()) - self.base], masked)
 
 
+@lru_cache(maxsize=4096)
 def mask_protected(text: str) -> MaskedText:
+    # Cached: the glued-word rules each mask the same paragraph, round after round.
     found = tuple(m.group() for m in PROTECTED.finditer(text))
     if not found:
         return MaskedText(text)
-    base = max([_FIRST_MASK - 1, *(ord(c) for c in text if ord(c) >= _FIRST_MASK)]) + 1
+    base = max([_FIRST_MASK - 1, *(ord(c) for c in _MASK_RANGE.findall(text))]) + 1
     if base + len(found) > _LAST_CHAR:
         return MaskedText(text)
     masks = iter(range(base, base + len(found)))

@@ -27,7 +27,7 @@ Judged on lines and their Markdown structure only, never on a site's wording.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from . import patterns as p
@@ -45,11 +45,17 @@ _HEADLINE_REACH, _CLOSING_REACH = 15, 8
 _CLOSING_WORDS = 5
 # Rules that can mistake a headline or an intertitle for chrome from its shape alone.
 _SHAPE_REASONS = frozenset({"link_dense", "breadcrumb", "navigation_word", "dateline", "code_list", "metadata_bar"})
-_COMMENT_HEADER_WORDS = 16
+# A comment header is short, or, without final punctuation, may name the article it answers.
+_COMMENT_HEADER_WORDS, _UNPUNCTUATED_COMMENT_HEADER_WORDS = 16, 30
 # Comments come after an article: this many words of prose first.
 _COMMENTS_AFTER_WORDS = 30
 # How far below a comment cue or header the next header or a form field is looked for, in lines.
 _COMMENT_CONFIRMATION_REACH = 15
+# How close the article's text must follow its headline, in lines (bylines, datelines, tags between).
+_HEADLINE_REACH = 15
+# How close the article's text must stand on both sides of an intertitle or a list, in lines; the
+# share of link text above which a heading or a list is navigation; the longest intertitle, in words.
+_FRAME, _MAX_LINK_SHARE, _MAX_INTERTITLE_WORDS = 2, 0.5, 25
 # Share of function words below which a long line is a list of names, not prose.
 _MIN_STOP_WORDS = 0.15
 
@@ -73,7 +79,7 @@ class ArticleRegion:
 
 
 def words(block: Block) -> int:
-    return len(p.WORD_TOKEN.findall(block.text))
+    return len(p.word_tokens(block.text))
 
 
 def prose_words(block: Block, verdict: Verdict, lang: str) -> int:
@@ -87,11 +93,16 @@ def prose_words(block: Block, verdict: Verdict, lang: str) -> int:
 
 
 def is_comment_header(block: Block) -> bool:
-    """A short line with a time of day and a date or month (``par JPA le 7 mai 2020 - 12:38``), or a reply link."""
+    """A short line with a time of day and a date or month (``par JPA le 7 mai 2020 - 12:38``,
+    ``Le 3 juillet à 16:55, par X En réponse à : <titre>``), or a reply link."""
     text = block.text
     if p.COMMENT_ACTION.match(text):
         return True
-    return words(block) <= _COMMENT_HEADER_WORDS and bool(p.TIME.search(text)) and bool(p.DATE.search(text) or p.MONTH.search(text))
+    if not p.DIGIT.search(text):  # no time of day without digits; the date patterns are slow
+        return False
+    count = words(block)
+    short = count <= _COMMENT_HEADER_WORDS or (count <= _UNPUNCTUATED_COMMENT_HEADER_WORDS and not p.TERMINAL.search(text))
+    return short and bool(p.TIME.search(text)) and bool(p.DATE.search(text) or p.MONTH.search(text))
 
 
 def find_article(blocks: Sequence[Block], verdicts: Sequence[Verdict], lang: str) -> ArticleRegion | None:
@@ -197,3 +208,76 @@ def _headline(blocks: Sequence[Block], verdicts: Sequence[Verdict], prose: Seque
         return body_start
     kept = [i for i in window if verdicts[i].keep]
     return kept[-1] if kept else body_start
+
+
+def article_structure(blocks: Sequence[Block], kept: set[int], judged: set[int], region: ArticleRegion | None) -> dict[int, str]:
+    """The headline, headings and list items, among the ``judged`` blocks, that structure the article around
+    the ``kept`` ones, each with its reason: ``headline``, ``intertitle`` or ``article_list``.
+
+    The article model judges one line at a time, and takes a short line for
+    chrome more often than chrome for text. The headline the prose region
+    found (:func:`find_article`) is the article's when the article's text
+    follows it with only lines the rules dropped in between. A Markdown heading with the article's text right
+    before and after it is an intertitle. A run of list
+    items with little link text belongs to the article when the article stands
+    close on both sides of it, or when a kept line ending with a colon
+    announces it; the line announcing it is the article's too. Menus are runs
+    of links; a list inside an article is text, framed by text. Whether a line
+    is framed counts the lines already found, so an intertitle can frame a
+    list and a list an intertitle.
+    """
+    found: dict[int, str] = {}
+    if region is not None and region.start in judged - kept and _leads_into(kept, judged, region.start):
+        found[region.start] = "headline"
+    while True:  # an intertitle can frame a list, and a list an intertitle
+        article = kept | set(found)
+        more = {**_intertitles(blocks, article, judged), **_lists(blocks, article, judged)}
+        if more.keys() <= found.keys():
+            return found
+        found.update(more)
+
+
+def _intertitles(blocks: Sequence[Block], article: set[int], judged: set[int]) -> dict[int, str]:
+    return {index: "intertitle" for index in judged - article
+            if blocks[index].features.heading_level and words(blocks[index]) <= _MAX_INTERTITLE_WORDS
+            and _links(blocks, [index]) < _MAX_LINK_SHARE and _framed(article, index, index)}
+
+
+def _lists(blocks: Sequence[Block], article: set[int], judged: set[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    start = 0
+    while start < len(blocks):
+        if start not in judged or not blocks[start].features.list_item:
+            start += 1
+            continue
+        end = start
+        while end + 1 < len(blocks) and end + 1 in judged and blocks[end + 1].features.list_item:
+            end += 1
+        intro = start - 1 if start and blocks[start - 1].text.rstrip().endswith(":") else None
+        first = start if intro is None else intro
+        if _links(blocks, range(start, end + 1)) < _MAX_LINK_SHARE and (_framed(article, first, end) or intro in article):
+            found.update({i: "article_list" for i in range(start, end + 1) if i not in article})
+            if intro is not None and intro in judged - article:
+                found[intro] = "article_list"
+        start = end + 1
+    return found
+
+
+def _links(blocks: Sequence[Block], indexes: Iterable[int]) -> float:
+    chosen = [blocks[i] for i in indexes]
+    return sum(b.features.link_chars for b in chosen) / max(1, sum(len(b.text) for b in chosen))
+
+
+def _leads_into(kept: set[int], judged: set[int], index: int) -> bool:
+    """Kept text follows ``index`` with only lines the rules dropped (a byline, a dateline, tags) between."""
+    for after in range(index + 1, index + 1 + _HEADLINE_REACH):
+        if after in kept:
+            return True
+        if after in judged:
+            return False
+    return False
+
+
+def _framed(kept: set[int], start: int, end: int) -> bool:
+    """Kept text within reach on both sides of the lines ``start`` to ``end``."""
+    return bool(kept & set(range(start - _FRAME, start))) and bool(kept & set(range(end + 1, end + 1 + _FRAME)))

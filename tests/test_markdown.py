@@ -17,6 +17,9 @@ from passerelle.normalise.markdown import reduce_markdown
         ("1. Premier point", "1. Premier point", ("list_number",)),
         ("des aides d****'Etat****à l'industrie", "des aides d'Etatà l'industrie", ("stray_emphasis",)),
         ("Le prix : 5 * 3 * 2 euros", "Le prix : 5 * 3 * 2 euros", ()),
+        # A permalink anchor says nothing, and its "#" would read as a heading once the link is gone.
+        ('[#](/a#forum1 "Lien permanent") Le 17 juillet à 22:09, par Horus', "Le 17 juillet à 22:09, par Horus", ("link",)),
+        ("[^](/a#haut) Remonter [»](/suite)", "Remonter", ("link",)),
     ],
 )
 def test_markdown_is_reduced_to_its_text(line: str, text: str, constructs: tuple[str, ...]) -> None:

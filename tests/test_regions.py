@@ -47,6 +47,22 @@ def test_reader_comments_after_the_article_are_a_comment_section() -> None:
     assert drops["Six ans, c'est beaucoup trop long"] == "comment_section"
 
 
+def test_comment_headers_that_answer_the_article_by_name_open_the_comments() -> None:
+    header = "[#](/a#forum{n} \"Lien permanent vers le commentaire {n}\") Le {d} juillet à 22:09, par {who} En réponse à : [Rénovation des écoles : un plan sur six ans](/a)\n\n"
+    page = (
+        "# Rénovation des écoles : un plan sur six ans\n\n" + BODY + "\n## Tous vos commentaires (2)\n\n"
+        + header.format(n=1, d=17, who="Horus") +
+        "Enfin ! Il était temps que la mairie s'occupe de l'école de mon fils, les fenêtres ne ferment plus depuis des années.\n\n"
+        "[Répondre à ce message](spip.php?page=forum)\n\n"
+        + header.format(n=2, d=18, who="Paul") +
+        "Six ans, c'est beaucoup trop long pour des enfants qui étudient aujourd'hui dans des classes mal chauffées.\n\n"
+        "[Répondre à ce message](spip.php?page=forum)\n"
+    )
+    text, drops = cleaned(page)
+    assert "six ans" in text and "Enfin" not in text and "beaucoup trop long" not in text
+    assert drops["Enfin ! Il était temps"] == "comment_section"
+
+
 def test_a_time_of_day_in_the_articles_own_dateline_does_not_open_comments() -> None:
     page = "# Rénovation des écoles\n\nPar Léa Martin, le 12 mars 2024 à 18:30\n\n" + BODY
     text, _ = cleaned(page)
@@ -104,9 +120,10 @@ def test_short_lines_inside_the_article_are_its_headings_and_lists() -> None:
     assert all(school in text for school in ("Jules-Ferry", "du Centre", "Tilleuls", "Victor-Hugo", "du Port"))
 
 
-def test_a_page_without_an_article_keeps_its_menus_judged_as_before() -> None:
+def test_a_menu_of_words_before_a_single_sentence_is_a_menu_run() -> None:
     menu = "".join(f"{word}\n\n" for word in ("Actualités", "Politique", "Économie", "Culture", "Sports", "Météo"))
     text, drops = cleaned(menu + "Une phrase de bienvenue pour les visiteurs du site.\n")
+    assert text == "Une phrase de bienvenue pour les visiteurs du site.\n"
     assert drops["Politique"] == "menu_run"
 
 
