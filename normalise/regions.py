@@ -1,10 +1,13 @@
-"""Where the article is on the page: its run of prose, its headline, and what follows it.
+"""Where the article is on the page: its run of prose, its headline, its structure, and what follows it.
 
 A scraped page is a column of lines: menus and teasers, then the article
 (headline, standfirst, paragraphs, intertitles, lists), then what follows
 articles (reader comments, teasers, newsletter prompts, the footer). Each line
 has already been judged on its own (:mod:`passerelle.normalise.block_rules`);
-this module looks at the column as a whole:
+this module looks at the column as a whole. The comment section it finds is
+final; the prose region and headline are evidence the article model weighs
+(:mod:`passerelle.normalise.article_features`); :func:`article_structure` gives
+back the headings and lists the model, judging one line at a time, dropped:
 
 * the **comment section** starts at a line that announces it (``27
   commentaires``, ``Laisser un commentaire``) or at the second comment header
@@ -18,8 +21,8 @@ this module looks at the column as a whole:
   list, a last line without a full stop), up to the first dropped line;
 * the **headline** is looked for just above the body: the page's first-level
   heading if there is one, else the nearest heading; a headline that a rule
-  took for a menu or a link is given back, as is a Markdown intertitle inside
-  the body taken for a dateline.
+  took for a menu or a link, and a Markdown intertitle inside the body taken
+  for a dateline, are marked ``restored``.
 
 Judged on lines and their Markdown structure only, never on a site's wording.
 """
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 
 from . import patterns as p
 from .lexicon_language import stop_word_density
-from .records import Block, Role, Verdict
+from .records import Block, Verdict
 
 # A prose line: a sentence of at least this many words, or a longer line without final punctuation.
 _PROSE_WORDS, _UNPUNCTUATED_PROSE_WORDS = 8, 25
@@ -70,12 +73,6 @@ class ArticleRegion:
     comments: int | None
     restored: frozenset[int] = frozenset()  # blocks a shape rule dropped that belong to the article
 
-    def reason_outside(self, index: int) -> str:
-        if index < self.start:
-            return "before_article"
-        if self.comments is not None and index >= self.comments:
-            return "comment_section"
-        return "after_article"
 
 
 def words(block: Block) -> int:
@@ -121,11 +118,6 @@ def find_article(blocks: Sequence[Block], verdicts: Sequence[Verdict], lang: str
     restored |= {i for i in range(body_start, end + 1)
                  if not verdicts[i].keep and verdicts[i].reason == "dateline" and blocks[i].features.heading_level}
     return ArticleRegion(start, end, comments, frozenset(restored))
-
-
-def restored_verdict(first: bool) -> Verdict:
-    """The verdict of a headline or intertitle given back to the article."""
-    return Verdict(Role.TITLE if first else Role.HEADING, True, "title" if first else "heading")
 
 
 def _weight(block: Block, prose: int) -> float:
