@@ -212,8 +212,9 @@ def article_structure(blocks: Sequence[Block], kept: set[int], judged: set[int],
     follows it with only lines the rules dropped in between. A Markdown heading with the article's text right
     before and after it is an intertitle. A run of list
     items with little link text belongs to the article when the article stands
-    close on both sides of it, or when a kept line ending with a colon
-    announces it; the line announcing it is the article's too. Menus are runs
+    close on both sides of it, or when a line ending with a colon announces it
+    within or right after the article (``Annexes :``); the line announcing it
+    is the article's too. Menus are runs
     of links; a list inside an article is text, framed by text. Whether a line
     is framed counts the lines already found, so an intertitle can frame a
     list and a list an intertitle.
@@ -245,9 +246,10 @@ def _lists(blocks: Sequence[Block], article: set[int], judged: set[int]) -> dict
         end = start
         while end + 1 < len(blocks) and end + 1 in judged and blocks[end + 1].features.list_item:
             end += 1
-        intro = start - 1 if start and blocks[start - 1].text.rstrip().endswith(":") else None
+        intro = start - 1 if start and start - 1 in judged and blocks[start - 1].text.rstrip().endswith(":") else None
         first = start if intro is None else intro
-        if _links(blocks, range(start, end + 1)) < _MAX_LINK_SHARE and (_framed(article, first, end) or intro in article):
+        announced = intro is not None and (intro in article or bool(article & set(range(intro - _FRAME, intro))))
+        if _links(blocks, range(start, end + 1)) < _MAX_LINK_SHARE and (_framed(article, first, end) or announced):
             found.update({i: "article_list" for i in range(start, end + 1) if i not in article})
             if intro is not None and intro in judged - article:
                 found[intro] = "article_list"
