@@ -13,6 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from ..normalise.article_model import shipped_model_id
 from .outcomes import InputOutcome
 from .errors import CorpusError
 from .writers import StagedFiles
@@ -25,13 +26,15 @@ def config_hash(settings: dict[str, Any]) -> str:
 
 
 def build_manifest(command: str, settings: dict[str, Any], outcomes: Iterable[InputOutcome], **extra: Any) -> dict[str, Any]:
-    """The manifest of one command: tool, version, settings and their hash, each input, then ``extra``."""
+    """The manifest of one command: tool, version, settings and their hash, the article model the cleaner
+    judged lines with, each input, then ``extra``."""
     return {
         "tool": "passerelle",
         "version": version("passerelle"),
         "command": command,
         "config": settings,
         "config_hash": config_hash(settings),
+        "article_model": shipped_model_id(),
         "inputs": [asdict(outcome) for outcome in outcomes],
         **extra,
     }

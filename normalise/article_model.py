@@ -14,6 +14,7 @@ it reaches, one per tree.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -93,8 +94,18 @@ class ArticleModel:
 @cache
 def shipped_model() -> ArticleModel:
     """The model that comes with Passerelle; it must have been trained on this module's features."""
-    model = ArticleModel.from_dict(json.loads(files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8")))
+    model = ArticleModel.from_dict(json.loads(_shipped_bytes().decode("utf-8")))
     if model.features != FEATURE_NAMES:
         raise ConfigError("the shipped article model was trained on other features than the cleaner computes; "
                           "retrain it with bench/train_article_model.py")
     return model
+
+
+@cache
+def shipped_model_id() -> dict[str, str]:
+    """What a manifest records of the shipped model: its file, version and sha256."""
+    return {"file": MODEL_FILE, "version": shipped_model().version, "sha256": hashlib.sha256(_shipped_bytes()).hexdigest()}
+
+
+def _shipped_bytes() -> bytes:
+    return files(__package__).joinpath(MODEL_FILE).read_bytes()

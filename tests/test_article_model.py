@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +84,18 @@ def test_cleaning_stops_at_a_fixed_point() -> None:
     once = clean_text(page)
     assert SENTENCE in once and "Accueil" not in once and "cantines plus chères" not in once
     assert clean_text(once) == once
+
+
+def test_the_manifest_names_the_article_model(tmp_path: Path) -> None:
+    import hashlib
+    import json
+    from importlib.resources import files
+
+    from passerelle import clean
+
+    (tmp_path / "a.txt").write_text(f"# Le budget des écoles\n\n{SENTENCE}\n", encoding="utf-8")
+    clean([str(tmp_path / "a.txt")], tmp_path / "out")
+    recorded = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["article_model"]
+    shipped = files("passerelle.normalise").joinpath("article_model.json").read_bytes()
+    assert recorded == {"file": "article_model.json", "version": shipped_model().version,
+                        "sha256": hashlib.sha256(shipped).hexdigest()}
