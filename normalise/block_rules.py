@@ -574,5 +574,11 @@ ROLE_RULES: tuple[RoleRule, ...] = (
     body,
 )
 
+def repair_unicode_after_credit(block: Block, lang: str) -> Edit | None:
+    """Cutting a credit off can leave what reads as mojibake (``ƒÜ©0`` becomes ``ƒÜ``, MacRoman for ``Ć``); repair once more,
+    so that cleaning the cleaned caption again changes nothing."""
+    return repair_unicode(block, lang) if "strip_caption_credit" in block.rules else None
+
+
 # Edits of a block once the role rules have called it a caption.
-CAPTION_EDIT_RULES: tuple[EditRule, ...] = (strip_caption_credit,)
+CAPTION_EDIT_RULES: tuple[EditRule, ...] = (strip_caption_credit, repair_unicode_after_credit)

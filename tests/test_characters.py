@@ -48,3 +48,9 @@ def test_cleaning_a_string_with_surrogates_and_controls_gives_writable_text() ->
 def test_cleaning_removes_characters_once_and_for_all() -> None:
     once = clean_text("Le mi\u200bnistre\u00ad a\x07 parlé\u202e hier soir à Paris.\n")
     assert once == "Le ministre a parlé hier soir à Paris.\n" and clean_text(once) == once
+
+
+def test_a_caption_whose_credit_is_cut_is_repaired_again() -> None:
+    # Found by the idempotence property: without the credit, "ƒÜ" reads as MacRoman mojibake for "Ć".
+    once = clean_text("\x83Ü©0")
+    assert clean_text(once) == once
