@@ -24,6 +24,7 @@ from functools import cached_property, lru_cache
 from statistics import median
 
 import ftfy
+import ftfy.badness
 
 from . import characters, glued_words
 from . import patterns as p
@@ -579,6 +580,15 @@ def repair_unicode_after_credit(block: Block, lang: str) -> Edit | None:
     so that cleaning the cleaned caption again changes nothing."""
     return repair_unicode(block, lang) if "strip_caption_credit" in block.rules else None
 
+
+def repair_unicode_after_typography(block: Block, lang: str) -> Edit | None:
+    """Typography's ’ and no-break spaces can complete a mojibake sequence (``áˆ'`` becomes ``áˆ’``, UTF-8 for ``ሒ``
+    read as cp1252); ftfy looks again where its own check finds the text suspect, so cleaning again changes nothing."""
+    return repair_unicode(block, lang) if ftfy.badness.is_bad(block.text) else None
+
+
+# Edits of a kept block after the typography profile: the driver runs both again while this changes something.
+AFTER_TYPOGRAPHY_EDIT_RULES: tuple[EditRule, ...] = (repair_unicode_after_typography,)
 
 # Edits of a block once the role rules have called it a caption.
 CAPTION_EDIT_RULES: tuple[EditRule, ...] = (strip_caption_credit, repair_unicode_after_credit)

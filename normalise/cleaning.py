@@ -19,6 +19,7 @@ from typing import Any, cast
 from .article_features import page_features
 from .article_model import ArticleModel, shipped_model
 from .block_rules import (
+    AFTER_TYPOGRAPHY_EDIT_RULES,
     CAPTION_EDIT_RULES,
     LINE_EDIT_RULES,
     PARAGRAPH_EDIT_RULES,
@@ -336,12 +337,22 @@ class _Cleaner:
     def _typeset(self, kept: list[Block]) -> None:
         profile = self.config.typography
         for block in kept if self.editing else []:
-            for step in typography_steps(block.text, profile):
-                self.events.append(AuditEvent(self.document.doc_id, block.span, TYPOGRAPHY_STAGE, step.rule, Action.EDIT,
-                                              step.before, step.after, f"profile={profile}"))
-                block.text = step.after
-                block.rules.append(step.rule)
+            for _ in range(_TYPESET_ROUNDS):
+                steps = typography_steps(block.text, profile)
+                for step in steps:
+                    self.events.append(AuditEvent(self.document.doc_id, block.span, TYPOGRAPHY_STAGE, step.rule, Action.EDIT,
+                                                  step.before, step.after, f"profile={profile}"))
+                    block.text = step.after
+                    block.rules.append(step.rule)
+                # Typography can complete a mojibake sequence; its repair can call for typography again.
+                repaired = len(self.events)
+                self._edit(AFTER_TYPOGRAPHY_EDIT_RULES, block)
+                if not steps or len(self.events) == repaired:
+                    break
 
+
+# Typography and the repair after it, at most this many times over (each round needs a fresh mojibake).
+_TYPESET_ROUNDS = 3
 
 # The roles of text the model drops, by where it stands against the article it keeps.
 _DROPPED_ROLES = {"before_article": Role.NAVIGATION, "after_article": Role.RELATED, "aside": Role.RELATED}

@@ -54,3 +54,9 @@ def test_a_caption_whose_credit_is_cut_is_repaired_again() -> None:
     # Found by the idempotence property: without the credit, "ƒÜ" reads as MacRoman mojibake for "Ć".
     once = clean_text("\x83Ü©0")
     assert clean_text(once) == once
+
+
+def test_typography_that_completes_mojibake_is_repaired_again() -> None:
+    # Found by the idempotence property: the typographic apostrophe makes "áˆ'" into "áˆ’", UTF-8 for "ሒ" read as cp1252.
+    once = clean_text("á\x88'A")
+    assert clean_text(once) == once
