@@ -22,7 +22,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
     key TEXT PRIMARY KEY,
     text TEXT NOT NULL,
-    score REAL NOT NULL,
+    score REAL,
     pieces INTEGER NOT NULL,
     lost TEXT NOT NULL
 )
@@ -64,6 +64,7 @@ class TranslationCache:
                 self.rebuilt = f"{problem}; moved aside to {aside.name} and started empty"
             self._db = sqlite3.connect(path)
             self._db.execute(_SCHEMA)
+            _allow_unscored(self._db)
             self._db.commit()
         except (sqlite3.Error, OSError) as exc:
             raise CorpusError(f"cannot open the translation cache {path}: {exc}") from exc
@@ -95,6 +96,19 @@ class TranslationCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _allow_unscored(db: sqlite3.Connection) -> None:
+    """Caches written before engines without a score could be cached required one: copy such a table
+    into one that does not. SQLite cannot drop a column's NOT NULL in place."""
+    score = next((row for row in db.execute("PRAGMA table_info(translations)") if row[1] == "score"), None)
+    if score is None or not score[3]:
+        return
+    with db:
+        db.execute("ALTER TABLE translations RENAME TO translations_scored")
+        db.execute(_SCHEMA)
+        db.execute("INSERT INTO translations SELECT * FROM translations_scored")
+        db.execute("DROP TABLE translations_scored")
 
 
 def _damage(path: Path) -> str | None:

@@ -44,7 +44,8 @@ def clean(
     A folder receives ``clean/<doc>.<lang>.txt``, ``segments.jsonl`` (every
     segment with its language, from ``detect``), ``audit.jsonl`` and
     ``manifest.json``, all renamed into place together once the job has
-    succeeded. A stream receives each document's cleaned text as it is ready.
+    succeeded; when no input could be read at all, nothing is written. A
+    stream receives each document's cleaned text as it is ready.
     An input that cannot be read is recorded and the batch goes on;
     ``on_input`` hears of every input's outcome as soon as it is known.
     """
@@ -60,6 +61,7 @@ def clean(
     with StagedFiles() as staged:
         for result in write_clean_outputs(results, destination, staged, config, LanguageDetector(detect)):
             summary.record(result, on_input)
+        summary.require_some_input(destination)
         settings = {"clean": config.to_dict(), "detect": detect.to_dict()}
         write_manifest(destination, build_manifest("clean", settings, summary.outcomes), staged)
     return summary

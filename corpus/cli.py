@@ -39,7 +39,7 @@ from ..translate import (
 )
 from .cache import TranslationCache
 from . import clean_job
-from .errors import CorpusError
+from .errors import CorpusError, UnusableOutput
 from .export import FORMATS, ExportFilter, export
 from .outcomes import InputOutcome
 from .pipeline import Resources, RunConfig, RunSummary, run
@@ -62,6 +62,8 @@ class _Passerelle(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except UnusableOutput as exc:
+            raise click.UsageError(str(exc), ctx) from exc
         except LIBRARY_ERRORS as exc:
             _error(str(exc))
             ctx.exit(EXIT_SOME_FAILED)
@@ -341,23 +343,28 @@ def translate_command(source: str, from_code: str, to_code: str, engine: EngineC
 @main.command("export")
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
-@click.option("-o", "--output", "destination", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write (for moses, a prefix: PREFIX.fr and PREFIX.en).")
-@click.option("--min-score", type=float, help="Keep pairs whose engine score is at least this.")
+@click.option("-o", "--output", "destination", required=True,
+              help="File to write, or - for stdout (for moses, a prefix: PREFIX.fr and PREFIX.en). A symbolic link is "
+                   "written through, a FIFO written to; a folder is refused.")
+@click.option("--min-score", type=float, help="Keep pairs whose engine score is at least this (pairs without a score "
+              "are kept unless --drop-unscored).")
+@click.option("--drop-unscored", is_flag=True, help="Leave out pairs without an engine score (Apertium gives none).")
 @click.option("--drop-flagged", is_flag=True, help="Leave out pairs with any quality flag.")
 @click.option("--role", "roles", multiple=True, help="Keep only these roles (body, title, heading, caption); repeatable.")
 @_tmx_langs_option
-def export_command(run_dir: Path, fmt: str, destination: Path, min_score: float | None, drop_flagged: bool,
-                   roles: tuple[str, ...], tmx_langs: tuple[str, str] | None) -> None:
+def export_command(run_dir: Path, fmt: str, destination: str, min_score: float | None, drop_unscored: bool,
+                   drop_flagged: bool, roles: tuple[str, ...], tmx_langs: tuple[str, str] | None) -> None:
     """Re-export the pairs of a finished run (its corpus.jsonl) with filters.
 
     \b
     Examples:
       passerelle export out --format tmx -o body.tmx --role body --drop-flagged
       passerelle export out --format moses -o train --min-score -0.5
+      passerelle export out --format tsv -o - | head
     """
-    count = export(run_dir, fmt, destination, ExportFilter(min_score, drop_flagged, roles), tmx_langs)
-    click.echo(f"passerelle: exported {count} pair(s) to {destination}", err=True)
+    target = sys.stdout if destination == "-" else Path(destination)
+    count = export(run_dir, fmt, target, ExportFilter(min_score, drop_flagged, roles, drop_unscored), tmx_langs)
+    click.echo(f"passerelle: exported {count} pair(s) to {'stdout' if destination == '-' else destination}", err=True)
 
 
 @main.group()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import CorpusError
+from .errors import CorpusError, UnusableOutput
 from .manifest import read_manifest
 from .pairs import Languages, PairWriter
 from .tmx import TmxHeader, TmxWriter
@@ -25,16 +25,25 @@ FORMATS = ("tmx", "tsv", "moses", "jsonl")
 
 @dataclass(frozen=True)
 class ExportFilter:
-    """Which pairs to keep: all of them by default."""
+    """Which pairs to keep: all of them by default.
+
+    min_score: drop pairs whose engine score is lower; a pair without a score
+        (Apertium gives none) is not judged by it.
+    drop_unscored: drop pairs without a score.
+    """
 
     min_score: float | None = None
     drop_flagged: bool = False
     roles: tuple[str, ...] = ()
+    drop_unscored: bool = False
 
     def keeps(self, record: dict[str, Any], target_lang: str) -> bool:
         if record.get(target_lang) is None:
             return False
-        if self.min_score is not None and (record.get("score") is None or record["score"] < self.min_score):
+        score = record.get("score")
+        if score is None and self.drop_unscored:
+            return False
+        if self.min_score is not None and score is not None and score < self.min_score:
             return False
         if self.drop_flagged and record.get("flags"):
             return False
@@ -63,21 +72,25 @@ def run_languages(run_dir: Path) -> Languages:
         raise CorpusError(f"{run_dir}/manifest.json is not the manifest of a passerelle run (no {exc})") from exc
 
 
-def export(run_dir: Path, fmt: str, destination: Path, keep: ExportFilter = ExportFilter(),
+def export(run_dir: Path, fmt: str, destination: Path | IO[str], keep: ExportFilter = ExportFilter(),
            tmx_codes: tuple[str, str] | None = None) -> int:
-    """Write the pairs of ``run_dir`` that ``keep`` accepts; return how many.
+    """Write the pairs of ``run_dir`` that ``keep`` accepts to a file or an open stream; return how many.
 
-    Moses writes ``DEST.<source>`` and ``DEST.<target>``; the TMX takes the
-    run's own language codes unless ``tmx_codes`` are given.
+    Moses writes ``DEST.<source>`` and ``DEST.<target>`` (two files, so never
+    a stream); the TMX takes the run's own language codes unless
+    ``tmx_codes`` are given. A file path is written as :class:`StagedFiles`
+    writes: through a symbolic link, straight into a FIFO, never over a folder.
     """
     if fmt not in FORMATS:
         raise CorpusError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if fmt == "moses" and not isinstance(destination, Path):
+        raise UnusableOutput("moses writes two files, PREFIX.<source> and PREFIX.<target>: give a prefix, not a stream")
     langs = run_languages(run_dir)
     codes = tmx_codes or langs.tmx_codes
     count = 0
     with StagedFiles() as staged, ExitStack() as files:
-        def open_(path: Path) -> IO[str]:
-            return files.enter_context(staged.writer(path))
+        def open_(path: Path | IO[str]) -> IO[str]:
+            return files.enter_context(staged.writer(path)) if isinstance(path, Path) else path
 
         writer = _writer(fmt, destination, langs, codes, open_)
         for record in read_records(run_dir / "corpus.jsonl"):
@@ -88,13 +101,13 @@ def export(run_dir: Path, fmt: str, destination: Path, keep: ExportFilter = Expo
     return count
 
 
-def _writer(fmt: str, destination: Path, langs: Languages, codes: tuple[str, str],
-            open_: Callable[[Path], IO[str]]) -> PairWriter:
+def _writer(fmt: str, destination: Path | IO[str], langs: Languages, codes: tuple[str, str],
+            open_: Callable[[Path | IO[str]], IO[str]]) -> PairWriter:
     if fmt == "jsonl":
         return PairWriter(langs, jsonl=open_(destination))
     if fmt == "tsv":
         return PairWriter(langs, tsv=open_(destination))
-    if fmt == "moses":
+    if fmt == "moses" and isinstance(destination, Path):
         return PairWriter(langs, source=open_(destination.with_name(f"{destination.name}.{langs.source}")),
                           target=open_(destination.with_name(f"{destination.name}.{langs.target}")))
     return PairWriter(langs, tmx=TmxWriter(open_(destination), TmxHeader.of_this_run(codes)))

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict
 from importlib.metadata import version
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..normalise.article_model import shipped_model_id
@@ -55,5 +56,40 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
 
 
 def write_manifest(out_dir: Path, manifest: dict[str, Any], staged: StagedFiles) -> None:
-    """Stage ``manifest.json`` with the rest of a job's files; it is the last renamed into place."""
-    staged.write_text(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    """Stage ``manifest.json`` with the rest of a job's files; it is the last renamed into place.
+
+    It lists every file the job wrote in ``out_dir`` (``outputs``): those are
+    the files the job owns. What the previous manifest there listed and this
+    job no longer writes is removed in the same commit, just before the new
+    manifest takes its place; files the user put there are never touched.
+    """
+    path = out_dir / "manifest.json"
+    owned = sorted({_relative(out_dir, written) for written in [*staged.written, path]} - {None})
+    staged.remove_on_commit(_stale(out_dir, set(owned)))
+    staged.write_text(path, json.dumps({**manifest, "outputs": owned}, ensure_ascii=False, indent=2) + "\n")
+
+
+def _relative(out_dir: Path, path: Path) -> str | None:
+    try:
+        return path.relative_to(out_dir).as_posix()
+    except ValueError:
+        return None
+
+
+def _stale(out_dir: Path, owned: set[str]) -> list[Path]:
+    """Regular files inside ``out_dir`` that its current manifest lists and ``owned`` does not."""
+    try:
+        listed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8")).get("outputs", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    root = os.path.realpath(out_dir)
+    stale = []
+    for name in listed if isinstance(listed, list) else []:
+        # The manifest is a file anyone can edit: only plain relative paths that stay inside OUT are removed.
+        if not isinstance(name, str) or name in owned or PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
+            continue
+        candidate = out_dir / name
+        inside = os.path.commonpath([root, os.path.realpath(candidate.parent)]) == root
+        if inside and candidate.is_file() and not candidate.is_symlink():
+            stale.append(candidate)
+    return stale

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..normalise import CleanedDocument, Document, display_path
+from .errors import CorpusError
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,12 @@ class CleanSummary:
     @property
     def failed(self) -> list[InputOutcome]:
         return [o for o in self.outcomes if o.status == "failed"]
+
+    def require_some_input(self, out_dir: Path) -> None:
+        """Stop the job when no input could be read at all: its outputs would replace the previous ones with nothing."""
+        if len(self.failed) == len(self.outcomes):
+            found = f"all {len(self.outcomes)} input(s) failed" if self.outcomes else "no input was found"
+            raise CorpusError(f"no input could be read ({found}); {out_dir} is left as it was")
 
     def record(self, result: CleanedDocument | InputFailure, report: InputReport | None = None) -> InputOutcome:
         """Add the outcome of one input, and tell ``report`` at once."""

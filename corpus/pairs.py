@@ -43,11 +43,18 @@ def pair_record(segment: Segment, translation: Translation | None, langs: Langua
     }
 
 
+# What the TMX says of every unit's target: machine translation, never a translator's, whatever the engine.
+MACHINE_TRANSLATION = ("x-origin", "machine translation")
+
+
 def tmx_props(record: dict[str, Any]) -> list[tuple[str, str]]:
-    """The ``<prop>``s of a pair's ``<tu>``: provenance and quality."""
-    return [("x-document", record.get("doc", "")), ("x-role", record.get("role", "")),
-            ("x-engine", record.get("engine") or ""), ("x-score", f"{record.get('score') or 0.0:.4f}"),
-            ("x-flags", ",".join(record.get("flags", [])))]
+    """The ``<prop>``s of a pair's ``<tu>``: provenance and quality. A prop without a value is left out:
+    strict readers refuse an empty one."""
+    score = record.get("score")
+    props = [("x-document", record.get("doc") or ""), ("x-role", record.get("role") or ""), MACHINE_TRANSLATION,
+             ("x-engine", record.get("engine") or ""), ("x-score", f"{score:.4f}" if score is not None else ""),
+             ("x-flags", ",".join(record.get("flags") or []))]
+    return [(kind, value) for kind, value in props if value]
 
 
 class PairWriter:

@@ -106,6 +106,7 @@ class Resources:
 class RunSummary:
     inputs: CleanSummary = field(default_factory=CleanSummary)
     pairs: int = 0
+    unscored: int = 0  # pairs whose engine gave no score
     rule_counts: Counter[str] = field(default_factory=Counter)
     flag_counts: Counter[str] = field(default_factory=Counter)
     translation: TranslateStats = field(default_factory=TranslateStats)
@@ -149,7 +150,10 @@ def run(
     ``on_input`` hears of every input's outcome as soon as it is known.
     Whatever stops the whole job (:class:`CorpusError`, a library error of
     normalise or translate, ``KeyboardInterrupt``) leaves the output folder as
-    it was, apart from the translations committed to the cache.
+    it was, apart from the translations committed to the cache; so does a
+    batch where no input could be read at all. A run owns the files its
+    manifest lists: running again into the same folder removes those the new
+    run does not write, and nothing else.
     """
     translator = _translator(config, translator, model, resources.engine)
     prepare_output_folder(out_dir)
@@ -168,6 +172,7 @@ def run(
                         progress("documents", done)
             pairs.flush()
             outputs.close()
+        summary.inputs.require_some_input(out_dir)
         staged.write_text(out_dir / "timings.json", _timings_json(summary, resources))
         write_manifest(out_dir, _manifest(config, translator, summary), staged)
     return summary
@@ -285,6 +290,7 @@ class _PairMaker:
         flags = quality_flags(sent, translation, target, lambda text: self._detector.detect(text).lang) if translation else []
         self._summary.flag_counts.update(flags)
         self._summary.pairs += 1
+        self._summary.unscored += translation is not None and translation.score is None
         record = pair_record(segment, translation, self._config.languages, self._engine_id, flags)
         if self._outputs.pairs.write(record):
             self._outputs.event(AuditEvent(segment.doc, segment.span, "write", "remove_xml_illegal_characters",
@@ -304,5 +310,6 @@ def _manifest(config: RunConfig, translator: Translator | None, summary: RunSumm
         engine_settings=translator.output_settings if translator is not None else {},
         model=asdict(model) if model is not None else None,
         pairs=summary.pairs,
+        unscored_pairs=summary.unscored,
         counts={"rules": dict(sorted(summary.rule_counts.items())), "flags": dict(sorted(summary.flag_counts.items()))},
     )

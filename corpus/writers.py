@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ from types import TracebackType
 from typing import IO, Any, cast
 
 from ..normalise import LONE_SURROGATE
-from .errors import CorpusError
+from .errors import CorpusError, UnusableOutput
 
 
 class _OutputFile:
@@ -39,11 +40,19 @@ class StagedFiles:
     """Files written under temporary names, renamed into place together when the ``with`` block succeeds.
 
     Any failure in the block removes every temporary file and leaves whatever
-    was under the final names before untouched.
+    was under the final names before untouched. Where an output path already
+    is something other than a regular file, the write follows what it is: a
+    symbolic link is written through, its target staged and replaced; a FIFO or
+    a character device (a pipe a reader waits on, a terminal) is written to
+    directly and never renamed over; anything else is refused. Files a previous
+    job listed and this one no longer writes can be removed in the same commit.
     """
 
     def __init__(self) -> None:
         self._ready: list[tuple[Path, Path]] = []
+        self._written: list[Path] = []
+        self._stale: list[Path] = []
+        self._made: list[Path] = []  # folders staging created, removed again if the job is discarded
 
     def __enter__(self) -> StagedFiles:
         return self
@@ -54,14 +63,47 @@ class StagedFiles:
         else:
             self.discard()
 
+    @property
+    def written(self) -> list[Path]:
+        """The paths written to so far, as given (a link's path, not its target's)."""
+        return list(self._written)
+
     @contextmanager
     def writer(self, path: Path) -> Iterator[IO[str]]:
-        """Write ``path``'s content; it is renamed into place at :meth:`commit`."""
-        tmp = path.with_name(f".{path.name}.tmp")
+        """Write ``path``'s content; it is renamed into place at :meth:`commit` (a stream is written at once)."""
+        with self._target(path, "w") as handle:
+            yield cast(IO[str], _OutputFile(handle, path))
+
+    @contextmanager
+    def binary_writer(self, path: Path) -> Iterator[IO[bytes]]:
+        """As :meth:`writer`, for bytes."""
+        with self._target(path, "wb") as handle:
+            yield cast(IO[bytes], handle)
+
+    def write_text(self, path: Path, text: str) -> None:
+        with self.writer(path) as handle:
+            handle.write(text)
+
+    def remove_on_commit(self, paths: list[Path]) -> None:
+        """Remove these files at :meth:`commit`, before the last staged file (the manifest) takes its place."""
+        self._stale.extend(paths)
+
+    @contextmanager
+    def _target(self, path: Path, mode: str) -> Iterator[IO[Any]]:
+        self._written.append(path)
+        final = output_target(path)
+        if final is None:  # a stream: written as it comes, nothing to rename
+            try:
+                with open(path, mode, **_text_options(mode)) as handle:
+                    yield handle
+            except OSError as exc:
+                raise CorpusError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            return
+        tmp = final.with_name(f".{final.name}.tmp")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-                yield cast(IO[str], _OutputFile(handle, path))
+            self._make_folder(final.parent)
+            with open(tmp, mode, **_text_options(mode)) as handle:
+                yield handle
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as exc:
@@ -70,26 +112,73 @@ class StagedFiles:
         except BaseException:
             _discard(tmp)
             raise
-        self._ready.append((tmp, path))
-
-    def write_text(self, path: Path, text: str) -> None:
-        with self.writer(path) as handle:
-            handle.write(text)
+        self._ready.append((tmp, final))
 
     def commit(self) -> None:
-        """Rename every finished file into place, in the order they were finished."""
+        """Rename every finished file into place in the order they were finished, the stale files removed
+        before the last one."""
         try:
-            for tmp, path in self._ready:
+            for index, (tmp, path) in enumerate(self._ready):
+                if index == len(self._ready) - 1:
+                    self._remove_stale()
                 os.replace(tmp, path)
+            if not self._ready:
+                self._remove_stale()
         except OSError as exc:
             self.discard()
             raise CorpusError(f"cannot move outputs into place: {exc.strerror or exc}") from exc
         self._ready.clear()
+        self._made.clear()
+
+    def _remove_stale(self) -> None:
+        for path in self._stale:
+            path.unlink(missing_ok=True)
+        self._stale.clear()
+
+    def _make_folder(self, folder: Path) -> None:
+        missing = [f for f in [folder, *folder.parents] if not f.exists()]
+        folder.mkdir(parents=True, exist_ok=True)
+        self._made.extend(reversed(missing))
 
     def discard(self) -> None:
         for tmp, _ in self._ready:
             _discard(tmp)
+        for folder in reversed(self._made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # not empty, or already gone: not ours to remove
+        self._made.clear()
         self._ready.clear()
+        self._written.clear()
+        self._stale.clear()
+
+
+def output_target(path: Path) -> Path | None:
+    """Where a file written to ``path`` is staged and renamed to: ``path`` itself, or a symbolic link's
+    target; None for a FIFO or a character device, which is written to directly.
+
+    Raises :class:`UnusableOutput` for a folder, a socket, a block device.
+    """
+    final = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        mode = os.stat(final).st_mode
+    except FileNotFoundError:
+        return final
+    except OSError as exc:
+        raise CorpusError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    if stat.S_ISREG(mode):
+        return final
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return None
+    kind = "a folder" if stat.S_ISDIR(mode) else "a socket" if stat.S_ISSOCK(mode) else "a block device" \
+        if stat.S_ISBLK(mode) else "not a regular file"
+    raise UnusableOutput(f"{path} is {kind}: an output goes to a regular file, a FIFO, a character device, "
+                         "or a symbolic link to one of them")
+
+
+def _text_options(mode: str) -> dict[str, str]:
+    return {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
 
 
 def _discard(tmp: Path) -> None:

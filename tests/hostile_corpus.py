@@ -208,3 +208,13 @@ CASES: tuple[HostileCase, ...] = (
 )
 
 CASES_BY_NAME = {case.name: case for case in CASES}
+
+COMPANION_ID = "companion"
+
+
+def companion(folder: Path) -> str:
+    """A readable article to run beside a case whose every input fails: a batch where no input
+    can be read at all writes nothing, so the failure would not reach the manifest."""
+    path = folder / f"{COMPANION_ID}.txt"
+    path.write_text(FRENCH, encoding="utf-8")
+    return str(path)

@@ -52,3 +52,26 @@ def test_translate_command_with_apertium_missing_says_what_to_install(tmp_path: 
     result = subprocess.run([sys.executable, "-m", "passerelle", "translate", "-", "--engine", "apertium"],
                             input=b"Bonjour.\n", capture_output=True, env=env, timeout=120)
     assert result.returncode == 1 and b"apt-get install apertium" in result.stderr and b"Traceback" not in result.stderr
+
+
+@needs_apertium
+def test_apertium_pairs_have_no_score_and_filters_say_what_to_do_with_them(tmp_path: Path) -> None:
+    import json
+
+    from passerelle.corpus.tmx import read_tmx
+
+    from .outputs import lines, passerelle
+
+    out = tmp_path / "out"
+    result = passerelle("run", str(SEEDS / "002_1ea0ca948f0b20f8.txt"), "-o", str(out), "--engine", "apertium")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in lines(out / "corpus.jsonl")]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert records and all(r["score"] is None for r in records)
+    assert manifest["unscored_pairs"] == manifest["pairs"] == len(records)
+    assert all("x-score" not in pair.props and pair.props["x-engine"].startswith("apertium") for pair in read_tmx(out / "corpus.tmx"))
+    kept = passerelle("export", str(out), "--format", "jsonl", "-o", str(tmp_path / "kept.jsonl"), "--min-score", "-0.5")
+    dropped = passerelle("export", str(out), "--format", "jsonl", "-o", str(tmp_path / "none.jsonl"), "--min-score", "-0.5",
+                         "--drop-unscored")
+    assert kept.returncode == dropped.returncode == 0
+    assert len(lines(tmp_path / "kept.jsonl")) == len(records) and lines(tmp_path / "none.jsonl") == []

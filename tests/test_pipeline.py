@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from passerelle.corpus.tmx import TmxHeader, TmxWriter, read_tmx, xml_safe
 from passerelle.normalise import apply_typography
@@ -140,3 +141,33 @@ def test_reading_a_tmx_expands_no_entities_and_fetches_nothing(tmp_path: Path) -
         '</body></tmx>\n', encoding="utf-8")
     (pair,) = read_tmx(hostile)
     assert "root:" not in pair.source and "lollollol" not in pair.source
+
+
+def test_every_unit_says_it_is_machine_translation_and_no_prop_is_empty(seeds_run: Path) -> None:
+    units = list(etree.parse(str(seeds_run / "corpus.tmx")).iter("tu"))
+    assert units
+    for unit in units:
+        props = unit.findall("prop")
+        assert all(p.text for p in props), etree.tostring(unit)
+        assert {p.get("type"): p.text for p in props}["x-origin"] == "machine translation"
+
+
+def test_a_strict_tmx_reader_takes_the_tmx(seeds_run: Path) -> None:
+    # python-tmx 0.3.1 is hypomnema before its rename, the last release that imports on Python 3.10 and 3.11;
+    # its validate() refuses a <prop> without text, as hypomnema's strict reader does.
+    from PythonTmx.utils import from_element, validate
+
+    document = from_element(etree.parse(str(seeds_run / "corpus.tmx")).getroot())
+    validate(document)
+    assert len(document.tus) == sum(1 for _ in read_tmx(seeds_run / "corpus.tmx"))
+
+
+def test_the_strict_reader_does_refuse_an_empty_prop(tmp_path: Path) -> None:
+    from PythonTmx.errors import ValidationError
+    from PythonTmx.utils import from_element, validate
+
+    tmx = ('<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" '
+           'adminlang="en" srclang="fr" datatype="plaintext"/><body><tu><prop type="x-flags"></prop>'
+           '<tuv xml:lang="fr"><seg>a</seg></tuv><tuv xml:lang="en"><seg>b</seg></tuv></tu></body></tmx>')
+    with pytest.raises(ValidationError):
+        validate(from_element(etree.fromstring(tmx.encode("utf-8"))))

@@ -185,3 +185,20 @@ def test_installing_the_official_package_from_an_index(echo_package_dir: Path, t
     assert installed.from_code == "fr" and seen and seen[-1] == archive.stat().st_size
     with pytest.raises(ModelError, match="no de→en package"):
         install_official("de", "en", tmp_path / "packages", index_url=index.as_uri())
+
+
+def test_a_cache_written_when_scores_were_required_takes_unscored_translations(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE translations (key TEXT PRIMARY KEY, text TEXT NOT NULL, score REAL NOT NULL, "
+               "pieces INTEGER NOT NULL, lost TEXT NOT NULL)")
+    db.execute("INSERT INTO translations VALUES ('k1', 'Hello.', -0.25, 1, '[]')")
+    db.commit()
+    db.close()
+    cache = TranslationCache(path)
+    cache.put([("k2", Translation("Thanks.", None))])
+    assert cache.get(["k1", "k2"]) == {"k1": Translation("Hello.", -0.25), "k2": Translation("Thanks.", None)}
+    assert cache.rebuilt is None
+    cache.close()

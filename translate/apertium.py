@@ -8,7 +8,8 @@ Its quality is far below the neural model's: use it to get a corpus through the
 pipeline, not to build a translation memory. Segments go through Apertium one
 per line; if a line count ever comes back different, the batch is translated
 again one segment at a time, so alignment is never lost. Apertium gives no
-score; every translation gets 0.0.
+score: every translation's score is None, never a number a filter would take
+for a good one.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ class ApertiumEngine:
 
     @property
     def output_settings(self) -> dict[str, Any]:
-        """Nothing beside the modes, which the engine id names, changes what Apertium writes."""
-        return {}
+        """Nothing beside the modes, which the engine id names, changes what Apertium writes; ``score`` keys the
+        cache apart from versions that cached a score of 0.0."""
+        return {"score": None}
 
     def check(self) -> None:
         """Raise :class:`ModelError` naming what to install when Apertium or a mode is missing."""
@@ -58,7 +60,7 @@ class ApertiumEngine:
         out = self._run("\n".join(lines) + "\n").removesuffix("\n").split("\n")
         if len(out) != len(lines):
             out = [self._run(line + "\n").rstrip("\n") for line in lines]
-        return [Translation(text.strip() if line else "", 0.0) for text, line in zip(out, lines)]
+        return [Translation(text.strip() if line else "", None) for text, line in zip(out, lines)]
 
     def _run(self, text: str) -> str:
         for mode in self.modes:

@@ -32,11 +32,12 @@ class Translation:
 
     ``score`` is CTranslate2's hypothesis score: the log-probability divided by
     length ** length_penalty (the mean per token at the default penalty of 1);
-    over a split segment, the token-weighted mean of its pieces.
+    over a split segment, the token-weighted mean of its pieces. None from an
+    engine that gives no score (Apertium): 0.0 would read as the best possible.
     """
 
     text: str
-    score: float
+    score: float | None
     pieces: int = 1
     lost_placeholders: tuple[str, ...] = ()
 
