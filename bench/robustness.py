@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.echo_package import build_echo_package
-from tests.hostile_corpus import CASES, HostileCase, words
+from tests.hostile_corpus import CASES, HostileCase, companion, words
 from tests.outputs import as_ordinary_user, lines, output_problems, passerelle
 
 from .results import write_section
@@ -92,7 +92,10 @@ def main() -> None:
             (folder / "in").mkdir(parents=True)
             inputs = case.build(folder / "in")
             found = case.documents or len(inputs)
-            rows.append(run_row(case.name, case.description, inputs, found, case.keeps, folder / "out", package, _ordinary(case)))
+            # A batch where no input can be read writes nothing: a failing case runs beside one readable article.
+            beside = [companion(folder)] if case.expect == "failed" else []
+            rows.append(run_row(case.name, case.description, inputs + beside, found + len(beside), case.keeps,
+                                folder / "out", package, _ordinary(case)))
             print(" | ".join(rows[-1]), flush=True)
             if not case.needs_privilege_drop:  # root reads it in a batch run as root
                 batch_inputs += inputs
@@ -111,8 +114,9 @@ def main() -> None:
         "## Robustness on hostile inputs (`bench/robustness.py`)",
         "",
         "Each case of tests/hostile_corpus.py through `passerelle run` in a fresh process, small echo package",
-        "(test double), beam 1. Exit codes as the README documents them: 0 all good (empty documents are warnings), 1 some inputs",
-        "failed. *Outputs*: TMX valid against the DTD, JSONL parseable, aligned files of equal length, TSV rows of",
+        "(test double), beam 1; a case whose inputs all fail runs beside one readable article (a batch where no input",
+        "can be read writes nothing). Exit codes as the README documents them: 0 all good (empty documents are",
+        "warnings), 1 some inputs failed. *Outputs*: TMX valid against the DTD, JSONL parseable, aligned files of equal length, TSV rows of",
         "two fields, no temporary file left. *Silent loss*: an input without an outcome, an `ok` document without",
         "pairs, or a word of its prose missing from the corpus.",
         "",

@@ -40,8 +40,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         f"translate-toolkit {version('translate-toolkit')} (`translate.storage.tmx`), in the same process as Passerelle, "
         f"read `{args.tmx.name}`: {len(theirs)} units, ids and texts identical to Passerelle's own reader: "
         f"{'yes' if agree else 'NO'}.",
-        "OmegaT 3.6 (Debian) was tried in console mode with the TMX in tm/auto/: it stops on this machine with a",
-        "NullPointerException while opening any project (before reading a TM), so it is not a verdict on the TMX.",
+        "OmegaT reads it too: see the OmegaT section (`bench/omegat_folders.py`), which loads it in each TM folder.",
     ])
     print(body)
     write_section("tmx_clients", body)

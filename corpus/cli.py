@@ -42,6 +42,7 @@ from . import clean_job
 from .errors import CorpusError, UnusableOutput
 from .export import FORMATS, ExportFilter, export
 from .outcomes import InputOutcome
+from .pairs import TMX_TYPOGRAPHIES
 from .pipeline import Resources, RunConfig, RunSummary, run
 from .translate_job import translate_segments
 from .writers import one_line
@@ -188,6 +189,10 @@ def _language_pair(ctx: click.Context, param: click.Parameter, value: str | None
 
 _tmx_langs_option = click.option("--tmx-langs", callback=_language_pair,
                                  help="Language codes written in the TMX, e.g. fr-FR,en-GB (default: the languages themselves).")
+_tmx_typography_option = click.option(
+    "--tmx-typography", type=click.Choice(TMX_TYPOGRAPHIES), default="as-cleaned", show_default=True,
+    help="The TMX's source side as cleaned, or retyped: plain (ASCII ' and \", plain spaces) for documents typed so, "
+         "french (’ « » and no-break spaces). A CAT tool's exact match tells them apart.")
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -253,14 +258,16 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
 @_clean_options
 @_engine_options
 @click.option("--no-translate", is_flag=True, help="Everything except the English side.")
+@click.option("--parquet", is_flag=True, help="Also write the pairs as corpus.parquet (pip install \"passerelle[parquet]\").")
 @_cache_option("Translation cache (default: OUT/.cache/translations.sqlite).")
 @_tmx_langs_option
+@_tmx_typography_option
 @click.option("--batch-segments", type=click.IntRange(min=1), default=Resources.batch_segments, show_default=True,
               help="Segments translated, cached and written together. Changes no output.")
 @_quiet_option
 def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config: CleanConfig, engine: EngineConfig,
-                engine_resources: EngineResources, model: Path | None, no_translate: bool, cache_path: Path | None,
-                tmx_langs: tuple[str, str] | None, batch_segments: int, quiet: bool) -> None:
+                engine_resources: EngineResources, model: Path | None, no_translate: bool, parquet: bool, cache_path: Path | None,
+                tmx_langs: tuple[str, str] | None, tmx_typography: str, batch_segments: int, quiet: bool) -> None:
     """Clean, segment, detect and translate INPUTS into an aligned corpus and a TMX.
 
     \b
@@ -271,7 +278,7 @@ def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config:
     """
     codes = tmx_langs or (None, None)
     config = RunConfig(clean=clean_config, engine=engine, tmx_source_code=codes[0], tmx_target_code=codes[1],
-                       translate=not no_translate)
+                       translate=not no_translate, parquet=parquet, tmx_typography=tmx_typography)
     _on_interrupt("no output was written under a final name; translations done so far are cached, "
                   "so the same command resumes where this one stopped")
     show = not quiet and sys.stderr.isatty()
@@ -352,8 +359,11 @@ def translate_command(source: str, from_code: str, to_code: str, engine: EngineC
 @click.option("--drop-flagged", is_flag=True, help="Leave out pairs with any quality flag.")
 @click.option("--role", "roles", multiple=True, help="Keep only these roles (body, title, heading, caption); repeatable.")
 @_tmx_langs_option
+@_tmx_typography_option
+@_quiet_option
 def export_command(run_dir: Path, fmt: str, destination: str, min_score: float | None, drop_unscored: bool,
-                   drop_flagged: bool, roles: tuple[str, ...], tmx_langs: tuple[str, str] | None) -> None:
+                   drop_flagged: bool, roles: tuple[str, ...], tmx_langs: tuple[str, str] | None,
+                   tmx_typography: str, quiet: bool) -> None:
     """Re-export the pairs of a finished run (its corpus.jsonl) with filters.
 
     \b
@@ -361,10 +371,14 @@ def export_command(run_dir: Path, fmt: str, destination: str, min_score: float |
       passerelle export out --format tmx -o body.tmx --role body --drop-flagged
       passerelle export out --format moses -o train --min-score -0.5
       passerelle export out --format tsv -o - | head
+      passerelle export out --format parquet -o corpus.parquet   # pip install "passerelle[parquet]"
     """
-    target = sys.stdout if destination == "-" else Path(destination)
-    count = export(run_dir, fmt, target, ExportFilter(min_score, drop_flagged, roles, drop_unscored), tmx_langs)
-    click.echo(f"passerelle: exported {count} pair(s) to {'stdout' if destination == '-' else destination}", err=True)
+    stdout = sys.stdout.buffer if fmt == "parquet" else sys.stdout
+    target = stdout if destination == "-" else Path(destination)
+    count = export(run_dir, fmt, target, ExportFilter(min_score, drop_flagged, roles, drop_unscored), tmx_langs,
+                   tmx_typography)
+    if not quiet:
+        click.echo(f"passerelle: exported {count} pair(s) to {'stdout' if destination == '-' else destination}", err=True)
 
 
 @main.group()

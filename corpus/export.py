@@ -1,4 +1,4 @@
-"""Re-export a finished run's ``corpus.jsonl`` as TMX, TSV, Moses files or JSONL, with filters.
+"""Re-export a finished run's ``corpus.jsonl`` as TMX, TSV, Moses files, JSONL or Parquet, with filters.
 
 The run's manifest says which languages its records are keyed by, so a run
 from Spanish exports as Spanish; the pairs go through the same
@@ -16,11 +16,12 @@ from typing import IO, Any
 
 from .errors import CorpusError, UnusableOutput
 from .manifest import read_manifest
-from .pairs import Languages, PairWriter
+from .pairs import TMX_TYPOGRAPHIES, Languages, PairWriter
+from .parquet import ParquetPairs
 from .tmx import TmxHeader, TmxWriter
 from .writers import StagedFiles
 
-FORMATS = ("tmx", "tsv", "moses", "jsonl")
+FORMATS = ("tmx", "tsv", "moses", "jsonl", "parquet")
 
 
 @dataclass(frozen=True)
@@ -72,27 +73,33 @@ def run_languages(run_dir: Path) -> Languages:
         raise CorpusError(f"{run_dir}/manifest.json is not the manifest of a passerelle run (no {exc})") from exc
 
 
-def export(run_dir: Path, fmt: str, destination: Path | IO[str], keep: ExportFilter = ExportFilter(),
-           tmx_codes: tuple[str, str] | None = None) -> int:
+def export(run_dir: Path, fmt: str, destination: Path | IO[str] | IO[bytes], keep: ExportFilter = ExportFilter(),
+           tmx_codes: tuple[str, str] | None = None, tmx_typography: str = "as-cleaned") -> int:
     """Write the pairs of ``run_dir`` that ``keep`` accepts to a file or an open stream; return how many.
 
     Moses writes ``DEST.<source>`` and ``DEST.<target>`` (two files, so never
     a stream); the TMX takes the run's own language codes unless
-    ``tmx_codes`` are given. A file path is written as :class:`StagedFiles`
-    writes: through a symbolic link, straight into a FIFO, never over a folder.
+    ``tmx_codes`` are given, and writes its source side as ``tmx_typography``
+    says (:data:`TMX_TYPOGRAPHIES`); Parquet is binary (a stream must take bytes). A
+    file path is written as :class:`StagedFiles` writes: through a symbolic
+    link, straight into a FIFO, never over a folder.
     """
     if fmt not in FORMATS:
         raise CorpusError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if tmx_typography not in TMX_TYPOGRAPHIES:
+        raise UnusableOutput(f"unknown TMX typography {tmx_typography!r}; choose from {', '.join(TMX_TYPOGRAPHIES)}")
     if fmt == "moses" and not isinstance(destination, Path):
         raise UnusableOutput("moses writes two files, PREFIX.<source> and PREFIX.<target>: give a prefix, not a stream")
     langs = run_languages(run_dir)
     codes = tmx_codes or langs.tmx_codes
     count = 0
     with StagedFiles() as staged, ExitStack() as files:
-        def open_(path: Path | IO[str]) -> IO[str]:
-            return files.enter_context(staged.writer(path)) if isinstance(path, Path) else path
+        def open_(path: Path | IO[Any]) -> IO[Any]:
+            if not isinstance(path, Path):
+                return path
+            return files.enter_context(staged.binary_writer(path) if fmt == "parquet" else staged.writer(path))
 
-        writer = _writer(fmt, destination, langs, codes, open_)
+        writer = _writer(fmt, destination, langs, codes, open_, tmx_typography)
         for record in read_records(run_dir / "corpus.jsonl"):
             if keep.keeps(record, langs.target):
                 writer.write(record)
@@ -101,8 +108,10 @@ def export(run_dir: Path, fmt: str, destination: Path | IO[str], keep: ExportFil
     return count
 
 
-def _writer(fmt: str, destination: Path | IO[str], langs: Languages, codes: tuple[str, str],
-            open_: Callable[[Path | IO[str]], IO[str]]) -> PairWriter:
+def _writer(fmt: str, destination: Path | IO[Any], langs: Languages, codes: tuple[str, str],
+            open_: Callable[[Path | IO[Any]], IO[Any]], tmx_typography: str) -> PairWriter:
+    if fmt == "parquet":
+        return PairWriter(langs, parquet=ParquetPairs(open_(destination), langs.source, langs.target))
     if fmt == "jsonl":
         return PairWriter(langs, jsonl=open_(destination))
     if fmt == "tsv":
@@ -110,4 +119,4 @@ def _writer(fmt: str, destination: Path | IO[str], langs: Languages, codes: tupl
     if fmt == "moses" and isinstance(destination, Path):
         return PairWriter(langs, source=open_(destination.with_name(f"{destination.name}.{langs.source}")),
                           target=open_(destination.with_name(f"{destination.name}.{langs.target}")))
-    return PairWriter(langs, tmx=TmxWriter(open_(destination), TmxHeader.of_this_run(codes)))
+    return PairWriter(langs, tmx=TmxWriter(open_(destination), TmxHeader.of_this_run(codes)), tmx_typography=tmx_typography)

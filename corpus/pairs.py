@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO, Any
 
-from ..normalise import Segment
+from ..normalise import PROFILES, Segment, apply_typography
 from ..translate import Translation
+from .parquet import ParquetPairs
 from .tmx import TmxWriter
 from .writers import json_line, one_line, tsv_line
 
@@ -57,16 +58,23 @@ def tmx_props(record: dict[str, Any]) -> list[tuple[str, str]]:
     return [(kind, value) for kind, value in props if value]
 
 
+# How the TMX writes its source side: as the cleaner left it, or in one of the typography profiles, so that
+# exact matches find documents typed that way (a CAT tool tells ' from ’ and a no-break space from a space).
+TMX_TYPOGRAPHIES = ("as-cleaned", *sorted(PROFILES))
+
+
 class PairWriter:
-    """Writes each pair record to whichever outputs it was given: JSON lines, aligned files, TSV, TMX.
+    """Writes each pair record to whichever outputs it was given: JSON lines, aligned files, TSV, TMX, Parquet.
 
     A record without a translation goes only to the JSON lines and the source file.
     """
 
     def __init__(self, langs: Languages, *, jsonl: IO[str] | None = None, source: IO[str] | None = None,
-                 target: IO[str] | None = None, tsv: IO[str] | None = None, tmx: TmxWriter | None = None) -> None:
+                 target: IO[str] | None = None, tsv: IO[str] | None = None, tmx: TmxWriter | None = None,
+                 parquet: ParquetPairs | None = None, tmx_typography: str = "as-cleaned") -> None:
         self.langs = langs
         self._jsonl, self._source, self._target, self._tsv, self._tmx = jsonl, source, target, tsv, tmx
+        self._parquet, self._tmx_typography = parquet, tmx_typography
 
     def write(self, record: dict[str, Any]) -> int:
         """Write one pair; return how many characters XML cannot hold were left out of its TMX unit."""
@@ -81,11 +89,16 @@ class PairWriter:
             self._target.write(one_line(target) + "\n")
         if self._tsv is not None:
             self._tsv.write(tsv_line(source, target))
+        if self._parquet is not None:
+            self._parquet.write(record)
         if self._tmx is not None:
-            return self._tmx.unit(record["id"], tmx_props(record), source, target)
+            tmx_source = source if self._tmx_typography == "as-cleaned" else apply_typography(source, self._tmx_typography)
+            return self._tmx.unit(record["id"], tmx_props(record), tmx_source, target)
         return 0
 
     def close(self) -> None:
-        """Finish the formats that have an end (the TMX body)."""
+        """Finish the formats that have an end (the TMX body, the Parquet footer)."""
         if self._tmx is not None:
             self._tmx.close()
+        if self._parquet is not None:
+            self._parquet.close()

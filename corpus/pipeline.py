@@ -52,7 +52,8 @@ from .clean_job import clean_inputs, write_cleaned
 from .outcomes import CleanSummary, InputFailure, InputReport
 from .errors import CorpusError
 from .manifest import build_manifest, write_manifest
-from .pairs import Languages, PairWriter, pair_record
+from .pairs import TMX_TYPOGRAPHIES, Languages, PairWriter, pair_record
+from .parquet import ParquetPairs
 from .tmx import TmxHeader, TmxWriter
 from .translate_job import TranslateStats, translate_segments
 from .writers import StagedFiles, json_line, prepare_output_folder
@@ -68,6 +69,10 @@ class RunConfig:
     tmx_source_code, tmx_target_code: language codes written in the TMX
         (``fr-FR``); by default the source and target languages themselves.
     translate: False writes everything except the target side.
+    parquet: also write the pairs as ``corpus.parquet`` (needs pyarrow).
+    tmx_typography: the TMX's source side ``as-cleaned``, or in the ``french``
+        or ``plain`` typography profile: a CAT tool's exact match tells ``'``
+        from ``’``, so the TMX should be typed as the documents it will meet.
     """
 
     clean: CleanConfig = field(default_factory=CleanConfig)
@@ -77,6 +82,12 @@ class RunConfig:
     tmx_source_code: str | None = None
     tmx_target_code: str | None = None
     translate: bool = True
+    parquet: bool = False
+    tmx_typography: str = "as-cleaned"
+
+    def __post_init__(self) -> None:
+        if self.tmx_typography not in TMX_TYPOGRAPHIES:
+            raise CorpusError(f"unknown TMX typography {self.tmx_typography!r}; choose from {', '.join(TMX_TYPOGRAPHIES)}")
 
     @property
     def languages(self) -> Languages:
@@ -215,7 +226,10 @@ class _RunOutputs:
         if config.translate:
             target, tsv = open_(f"parallel/corpus.{langs.target}"), open_("parallel/corpus.tsv")
             tmx = TmxWriter(open_("corpus.tmx"), TmxHeader.of_this_run(langs.tmx_codes))
-            self.pairs = PairWriter(langs, jsonl=jsonl, source=source, target=target, tsv=tsv, tmx=tmx)
+            parquet = ParquetPairs(files.enter_context(staged.binary_writer(out_dir / "corpus.parquet")), langs.source,
+                                   langs.target) if config.parquet else None
+            self.pairs = PairWriter(langs, jsonl=jsonl, source=source, target=target, tsv=tsv, tmx=tmx, parquet=parquet,
+                                    tmx_typography=config.tmx_typography)
         else:
             self.pairs = PairWriter(langs, jsonl=jsonl, source=source)
 

@@ -55,7 +55,10 @@ def test_conservation(text: str) -> None:
     assert_conserved(cleaned.document.text, cleaned)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomised like the run-path properties: ftfy's verdict on a few garbage strings depends on the typography
+# around them, and two such cases found by random runs are tests of their own (test_characters.py); a fixed
+# sample keeps CI steady, and one-off runs of thousands of examples look further.
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(DOCUMENTS)
 def test_cleaning_is_idempotent(text: str) -> None:
     once = clean_text(text)
