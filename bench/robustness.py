@@ -56,8 +56,9 @@ def _reported(stderr: str) -> str:
 def run_row(name: str, what: str, inputs: list[str], found: int, keeps: str, out: Path, package: Path,
             preexec: Callable[[], None] | None = None, *extra: str) -> tuple[str, ...]:
     start = time.perf_counter()
-    result = passerelle("run", *inputs, "-o", str(out), "--model", str(package), "--beam-size", "1", *extra,
-                        preexec_fn=preexec)
+    # Every case holds the same French prose: with dedup, only its first file would give pairs.
+    result = passerelle("run", *inputs, "-o", str(out), "--model", str(package), "--beam-size", "1", "--dedup", "none",
+                        *extra, preexec_fn=preexec)
     seconds = time.perf_counter() - start
     stderr = result.stderr.decode("utf-8", errors="replace")
     if not (out / "manifest.json").exists():

@@ -2,7 +2,9 @@
 
 Documents are read, cleaned and written one at a time. Before that, when the
 batch is large enough for it to matter, one pass over the inputs counts lines
-that recur across documents (site chrome); it keeps only line hashes.
+that recur across pages (site chrome); it keeps only line hashes, and counts a
+copy of an earlier page (a syndicated dispatch under other chrome) as that
+page. Duplicates are then dropped as :mod:`.dedup` says.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ..normalise import (
     repeated_lines,
     segment_document,
 )
+from .dedup import CopiesOfPages, DedupConfig, DuplicateDocument, SeenSegments, drop_near_duplicates
 from .manifest import build_manifest, write_manifest
 from .outcomes import CleanSummary, InputFailure, InputReport
 from .writers import StagedFiles, document_file, json_line, prepare_output_folder
@@ -38,19 +41,22 @@ def clean(
     detect: DetectConfig | None = None,
     glob: str = "*.txt",
     on_input: InputReport | None = None,
+    dedup: DedupConfig = DedupConfig(),
 ) -> CleanSummary:
     """Clean ``inputs`` into an output folder, or into an open text stream.
 
     A folder receives ``clean/<doc>.<lang>.txt``, ``segments.jsonl`` (every
-    segment with its language, from ``detect``), ``audit.jsonl`` and
+    segment with its language, from ``detect``; a source-language segment
+    already listed is left out when ``dedup`` says so), ``audit.jsonl`` and
     ``manifest.json``, all renamed into place together once the job has
     succeeded; when no input could be read at all, nothing is written. A
-    stream receives each document's cleaned text as it is ready.
+    stream receives each document's cleaned text as it is ready. A document
+    that copies an earlier one is dropped whole under ``dedup`` mode ``near``.
     An input that cannot be read is recorded and the batch goes on;
     ``on_input`` hears of every input's outcome as soon as it is known.
     """
     summary = CleanSummary()
-    results = clean_inputs(inputs, config, glob)
+    results = clean_inputs(inputs, config, glob, dedup)
     if not isinstance(destination, Path):
         for result in results:
             summary.record(result, on_input)
@@ -59,10 +65,10 @@ def clean(
         return summary
     detect = detect or DetectConfig(candidates=config.language_candidates)
     with StagedFiles() as staged:
-        for result in write_clean_outputs(results, destination, staged, config, LanguageDetector(detect)):
+        for result in write_clean_outputs(results, destination, staged, config, LanguageDetector(detect), dedup):
             summary.record(result, on_input)
         summary.require_some_input(destination)
-        settings = {"clean": config.to_dict(), "detect": detect.to_dict()}
+        settings = {"clean": config.to_dict(), "detect": detect.to_dict(), "dedup": dedup.to_dict()}
         write_manifest(destination, build_manifest("clean", settings, summary.outcomes), staged)
     return summary
 
@@ -71,8 +77,15 @@ def clean_inputs(
     inputs: Iterable[str],
     config: CleanConfig = CleanConfig(),
     glob: str = "*.txt",
-) -> Iterator[CleanedDocument | InputFailure]:
-    """Clean every input in turn; an unreadable one yields an :class:`InputFailure` and the batch goes on."""
+    dedup: DedupConfig = DedupConfig(),
+) -> Iterator[CleanedDocument | InputFailure | DuplicateDocument]:
+    """Clean every input in turn; an unreadable one yields an :class:`InputFailure` and the batch goes on,
+    a near-duplicate of an earlier one a :class:`DuplicateDocument` (``dedup`` mode ``near``)."""
+    return drop_near_duplicates(_cleaned_inputs(inputs, config, glob, dedup), dedup)
+
+
+def _cleaned_inputs(inputs: Iterable[str], config: CleanConfig, glob: str,
+                    dedup: DedupConfig) -> Iterator[CleanedDocument | InputFailure]:
     refs = list(iter_input_refs(inputs, glob))
     ids = DocumentIds()
     stdin_cache: dict[str, Document] = {}
@@ -88,7 +101,7 @@ def clean_inputs(
     doc_ids = [ids.assign(ref) for ref in refs]
     repeated: frozenset[str] = frozenset()
     if 0 < config.repeat_min_docs <= len(refs):
-        repeated = repeated_lines(_readable_texts(refs, doc_ids, load), config)
+        repeated = repeated_lines(_readable_texts(refs, doc_ids, load), config, CopiesOfPages(dedup).page_of)
     for ref, doc_id in zip(refs, doc_ids):
         try:
             document = load(ref, doc_id)
@@ -107,21 +120,35 @@ def _readable_texts(refs: list[InputRef], doc_ids: list[str], load: Callable[[In
 
 
 def write_clean_outputs(
-    results: Iterable[CleanedDocument | InputFailure],
+    results: Iterable[CleanedDocument | InputFailure | DuplicateDocument],
     out_dir: Path,
     staged: StagedFiles,
     config: CleanConfig,
     detector: LanguageDetector,
-) -> Iterator[CleanedDocument | InputFailure]:
+    dedup: DedupConfig = DedupConfig(),
+) -> Iterator[CleanedDocument | InputFailure | DuplicateDocument]:
     """Stage ``clean/<doc>.<lang>.txt`` per document, ``segments.jsonl`` and ``audit.jsonl`` for the batch, passing results on."""
     prepare_output_folder(out_dir)
+    seen = SeenSegments() if dedup.mode != "none" else None
     with staged.writer(out_dir / "audit.jsonl") as audit, staged.writer(out_dir / "segments.jsonl") as segments:
         for result in results:
-            if isinstance(result, CleanedDocument):
+            if isinstance(result, DuplicateDocument):
+                write_duplicate(result, audit)
+            elif isinstance(result, CleanedDocument):
                 write_cleaned(result, out_dir, config.source_lang, audit, staged)
                 for segment in segment_document(result, detector, config.source_lang):
-                    segments.write(json_line(segment.to_dict()))
+                    drop = seen.drop(segment) if seen is not None and segment.lang == config.source_lang else None
+                    if drop is None:
+                        segments.write(json_line(segment.to_dict()))
+                    else:
+                        audit.write(json_line(drop.to_dict()))
             yield result
+
+
+def write_duplicate(result: DuplicateDocument, audit: IO[str]) -> None:
+    """The audit of a document dropped as a near-duplicate: what cleaning did, then the drop of what was left."""
+    for event in [*result.cleaned.events, result.event]:
+        audit.write(json_line(event.to_dict()))
 
 
 def write_cleaned(result: CleanedDocument, out_dir: Path, lang: str, audit: IO[str], staged: StagedFiles) -> None:

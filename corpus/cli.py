@@ -39,6 +39,7 @@ from ..translate import (
 )
 from .cache import TranslationCache
 from . import clean_job
+from .dedup import DEDUP_MODES, DedupConfig
 from .errors import CorpusError, UnusableOutput
 from .export import FORMATS, ExportFilter, export
 from .outcomes import InputOutcome
@@ -145,6 +146,29 @@ def _clean_options(command: F) -> F:
     )(with_config)  # type: ignore[return-value]
 
 
+def _dedup_options(command: F) -> F:
+    """The duplicate options, handed to the command as one ``dedup``."""
+    @functools.wraps(command)
+    def with_config(*args: Any, dedup_mode: str, dedup_threshold: float, shingle_words: int, **kwargs: Any) -> Any:
+        dedup = _setting(lambda: DedupConfig(mode=dedup_mode, threshold=dedup_threshold, shingle_words=shingle_words))
+        return command(*args, dedup=dedup, **kwargs)
+
+    return _options(*_dedup_choice, *_near_options)(with_config)  # type: ignore[return-value]
+
+
+_dedup_choice = (
+    click.option("--dedup", "dedup_mode", type=click.Choice(DEDUP_MODES), default=DedupConfig.mode, show_default=True,
+                 help="exact: a sentence already paired is not paired again; near: also drop a document that copies an "
+                      "earlier one (a syndicated dispatch under other chrome); none: keep everything."),
+)
+_near_options = (
+    click.option("--dedup-threshold", type=click.FloatRange(min=0, max=1, min_open=True), default=DedupConfig.threshold,
+                 show_default=True, help="Estimated Jaccard similarity of word shingles from which a document is a copy."),
+    click.option("--shingle-words", type=click.IntRange(min=1), default=DedupConfig.shingle_words, show_default=True,
+                 help="Words per shingle when documents are compared."),
+)
+
+
 def _engine_options(command: F) -> F:
     """The engine options, handed to the command as ``engine`` (what changes a translation),
     ``engine_resources`` (threads and batch budget, which never do) and ``model``."""
@@ -219,8 +243,10 @@ def _interrupt_on_sigterm() -> None:
               help="Output folder: clean/<doc>.fr.txt, segments.jsonl, audit.jsonl, manifest.json. "
                    "Without it, cleaned text goes to stdout.")
 @_clean_options
+@_dedup_options
 @_quiet_option
-def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config: CleanConfig, quiet: bool) -> None:
+def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config: CleanConfig, dedup: DedupConfig,
+          quiet: bool) -> None:
     """Strip boilerplate, captions and Markdown from INPUTS (files, folders, or - for stdin).
 
     \b
@@ -241,7 +267,7 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
         if progress:
             progress("documents", next(done))
 
-    summary = clean_job.clean(inputs, destination, clean_config, detect, glob, on_input)
+    summary = clean_job.clean(inputs, destination, clean_config, detect, glob, on_input, dedup)
     if show:
         click.echo("", err=True)
     if not quiet:
@@ -256,6 +282,7 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder: clean/, parallel/, corpus.jsonl, corpus.tmx, audit, manifest, timings.")
 @_clean_options
+@_dedup_options
 @_engine_options
 @click.option("--no-translate", is_flag=True, help="Everything except the English side.")
 @click.option("--parquet", is_flag=True, help="Also write the pairs as corpus.parquet (pip install \"passerelle[parquet]\").")
@@ -265,7 +292,8 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
 @click.option("--batch-segments", type=click.IntRange(min=1), default=Resources.batch_segments, show_default=True,
               help="Segments translated, cached and written together. Changes no output.")
 @_quiet_option
-def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config: CleanConfig, engine: EngineConfig,
+def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config: CleanConfig, dedup: DedupConfig,
+                engine: EngineConfig,
                 engine_resources: EngineResources, model: Path | None, no_translate: bool, parquet: bool, cache_path: Path | None,
                 tmx_langs: tuple[str, str] | None, tmx_typography: str, batch_segments: int, quiet: bool) -> None:
     """Clean, segment, detect and translate INPUTS into an aligned corpus and a TMX.
@@ -277,7 +305,7 @@ def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config:
       passerelle run corpus/ --glob '*.md' -o out --engine apertium
     """
     codes = tmx_langs or (None, None)
-    config = RunConfig(clean=clean_config, engine=engine, tmx_source_code=codes[0], tmx_target_code=codes[1],
+    config = RunConfig(clean=clean_config, dedup=dedup, engine=engine, tmx_source_code=codes[0], tmx_target_code=codes[1],
                        translate=not no_translate, parquet=parquet, tmx_typography=tmx_typography)
     _on_interrupt("no output was written under a final name; translations done so far are cached, "
                   "so the same command resumes where this one stopped")
@@ -358,12 +386,16 @@ def translate_command(source: str, from_code: str, to_code: str, engine: EngineC
 @click.option("--drop-unscored", is_flag=True, help="Leave out pairs without an engine score (Apertium gives none).")
 @click.option("--drop-flagged", is_flag=True, help="Leave out pairs with any quality flag.")
 @click.option("--role", "roles", multiple=True, help="Keep only these roles (body, title, heading, caption); repeatable.")
+@click.option("--dedup", "dedup_mode", type=click.Choice(DEDUP_MODES), default="none", show_default=True,
+              help="For a corpus written before runs removed duplicates: exact leaves out a pair whose source was "
+                   "exported before; near also the pairs of a document that copies an earlier one.")
+@_options(*_near_options)
 @_tmx_langs_option
 @_tmx_typography_option
 @_quiet_option
 def export_command(run_dir: Path, fmt: str, destination: str, min_score: float | None, drop_unscored: bool,
-                   drop_flagged: bool, roles: tuple[str, ...], tmx_langs: tuple[str, str] | None,
-                   tmx_typography: str, quiet: bool) -> None:
+                   drop_flagged: bool, roles: tuple[str, ...], dedup_mode: str, dedup_threshold: float, shingle_words: int,
+                   tmx_langs: tuple[str, str] | None, tmx_typography: str, quiet: bool) -> None:
     """Re-export the pairs of a finished run (its corpus.jsonl) with filters.
 
     \b
@@ -375,8 +407,9 @@ def export_command(run_dir: Path, fmt: str, destination: str, min_score: float |
     """
     stdout = sys.stdout.buffer if fmt == "parquet" else sys.stdout
     target = stdout if destination == "-" else Path(destination)
+    dedup = _setting(lambda: DedupConfig(mode=dedup_mode, threshold=dedup_threshold, shingle_words=shingle_words))
     count = export(run_dir, fmt, target, ExportFilter(min_score, drop_flagged, roles, drop_unscored), tmx_langs,
-                   tmx_typography)
+                   tmx_typography, dedup)
     if not quiet:
         click.echo(f"passerelle: exported {count} pair(s) to {'stdout' if destination == '-' else destination}", err=True)
 

@@ -2,18 +2,21 @@
 
 The run's manifest says which languages its records are keyed by, so a run
 from Spanish exports as Spanish; the pairs go through the same
-:class:`PairWriter` as the run's own outputs.
+:class:`PairWriter` as the run's own outputs. A corpus written before runs
+removed duplicates can be deduplicated on the way out, as a run would: a
+document is compared by the source side of its pairs.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .dedup import DedupConfig, NearDuplicates, SeenSegments
 from .errors import CorpusError, UnusableOutput
 from .manifest import read_manifest
 from .pairs import TMX_TYPOGRAPHIES, Languages, PairWriter
@@ -74,9 +77,13 @@ def run_languages(run_dir: Path) -> Languages:
 
 
 def export(run_dir: Path, fmt: str, destination: Path | IO[str] | IO[bytes], keep: ExportFilter = ExportFilter(),
-           tmx_codes: tuple[str, str] | None = None, tmx_typography: str = "as-cleaned") -> int:
+           tmx_codes: tuple[str, str] | None = None, tmx_typography: str = "as-cleaned",
+           dedup: DedupConfig = DedupConfig(mode="none")) -> int:
     """Write the pairs of ``run_dir`` that ``keep`` accepts to a file or an open stream; return how many.
 
+    ``dedup`` leaves out what a run would have: with mode ``near`` the pairs
+    of a document that copies an earlier one, then (``exact`` too) a pair
+    whose normalised source was written before.
     Moses writes ``DEST.<source>`` and ``DEST.<target>`` (two files, so never
     a stream); the TMX takes the run's own language codes unless
     ``tmx_codes`` are given, and writes its source side as ``tmx_typography``
@@ -100,12 +107,55 @@ def export(run_dir: Path, fmt: str, destination: Path | IO[str] | IO[bytes], kee
             return files.enter_context(staged.binary_writer(path) if fmt == "parquet" else staged.writer(path))
 
         writer = _writer(fmt, destination, langs, codes, open_, tmx_typography)
-        for record in read_records(run_dir / "corpus.jsonl"):
-            if keep.keeps(record, langs.target):
-                writer.write(record)
-                count += 1
+        records = _without_near_duplicates(read_records(run_dir / "corpus.jsonl"), langs.source, dedup)
+        for record in _without_repeats(filter(lambda record: keep.keeps(record, langs.target), records), langs.source, dedup):
+            writer.write(record)
+            count += 1
         writer.close()
     return count
+
+
+def _documents(records: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """The records of one document at a time: a run writes a document's pairs together."""
+    document: list[dict[str, Any]] = []
+    for record in records:
+        if document and record.get("doc") != document[-1].get("doc"):
+            yield document
+            document = []
+        document.append(record)
+    if document:
+        yield document
+
+
+def _without_near_duplicates(records: Iterator[dict[str, Any]], source: str, dedup: DedupConfig) -> Iterator[dict[str, Any]]:
+    if dedup.mode != "near":
+        yield from records
+        return
+    kept = NearDuplicates(dedup)
+    for document in _documents(records):
+        text = "\n".join(str(record.get(source) or "") for record in document)
+        if kept.check(str(document[0].get("doc")), text) is None:
+            yield from document
+
+
+def _without_repeats(records: Iterable[dict[str, Any]], source: str, dedup: DedupConfig) -> Iterator[dict[str, Any]]:
+    if dedup.mode == "none":
+        yield from records
+        return
+    seen = SeenSegments()
+    for record in records:
+        doc, paragraph, sentence = _position(record)
+        if seen.first(str(record.get(source) or ""), doc, paragraph, sentence) is None:
+            yield record
+
+
+def _position(record: dict[str, Any]) -> tuple[str, int, int]:
+    """Document, paragraph and sentence of a pair, from its id ``<doc>:<paragraph>:<sentence>``."""
+    try:
+        doc, paragraph, sentence = str(record["id"]).rsplit(":", 2)
+        return doc, int(paragraph), int(sentence)
+    except (KeyError, ValueError) as exc:
+        raise CorpusError(f"a pair without an id of the form <doc>:<paragraph>:<sentence>: {record.get('id')!r}") from exc
 
 
 def _writer(fmt: str, destination: Path | IO[Any], langs: Languages, codes: tuple[str, str],

@@ -1,4 +1,4 @@
-"""What became of each input of a batch: read and cleaned, empty (and why), or failed (and why)."""
+"""What became of each input of a batch: read and cleaned, empty (and why), a duplicate (of what), or failed (and why)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..normalise import CleanedDocument, Document, display_path
+from .dedup import DuplicateDocument
 from .errors import CorpusError
 
 
@@ -23,7 +24,7 @@ class InputFailure:
 class InputOutcome:
     path: str
     doc_id: str | None
-    status: str  # ok | empty | failed
+    status: str  # ok | empty | duplicate | failed
     message: str = ""
     kept: int = 0
     dropped: int = 0
@@ -49,28 +50,26 @@ class CleanSummary:
             found = f"all {len(self.outcomes)} input(s) failed" if self.outcomes else "no input was found"
             raise CorpusError(f"no input could be read ({found}); {out_dir} is left as it was")
 
-    def record(self, result: CleanedDocument | InputFailure, report: InputReport | None = None) -> InputOutcome:
+    def record(self, result: CleanedDocument | InputFailure | DuplicateDocument, report: InputReport | None = None) -> InputOutcome:
         """Add the outcome of one input, and tell ``report`` at once."""
         if isinstance(result, InputFailure):
             outcome = InputOutcome(display_path(result.path), None, "failed", result.reason)
+        elif isinstance(result, DuplicateDocument):
+            outcome = _outcome(result.cleaned, "duplicate", result.reason, kept=0)
         else:
             kept = len(result.kept)
-            document = result.document
-            outcome = InputOutcome(
-                display_path(document.path),
-                document.doc_id,
-                "ok" if kept else "empty",
-                _decoding_note(document) if kept else _why_empty(result),
-                kept,
-                len(result.blocks) - kept,
-                document.size,
-                document.sha256,
-                document.decoding.describe(),
-            )
+            status, message = ("ok", _decoding_note(result.document)) if kept else ("empty", _why_empty(result))
+            outcome = _outcome(result, status, message, kept)
         self.outcomes.append(outcome)
         if report:
             report(outcome)
         return outcome
+
+
+def _outcome(result: CleanedDocument, status: str, message: str, kept: int) -> InputOutcome:
+    document = result.document
+    return InputOutcome(display_path(document.path), document.doc_id, status, message, kept, len(result.blocks) - kept,
+                        document.size, document.sha256, document.decoding.describe())
 
 
 def _decoding_note(document: Document) -> str:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from ..normalise import (
     Action,
@@ -48,7 +48,8 @@ from ..translate import (
     quality_flags,
 )
 from .cache import TranslationCache
-from .clean_job import clean_inputs, write_cleaned
+from .clean_job import clean_inputs, write_cleaned, write_duplicate
+from .dedup import DedupConfig, DuplicateDocument, SeenSegments
 from .outcomes import CleanSummary, InputFailure, InputReport
 from .errors import CorpusError
 from .manifest import build_manifest, write_manifest
@@ -57,6 +58,9 @@ from .parquet import ParquetPairs
 from .tmx import TmxHeader, TmxWriter
 from .translate_job import TranslateStats, translate_segments
 from .writers import StagedFiles, json_line, prepare_output_folder
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class RunConfig:
     target_lang: language of the translations (ISO 639-1).
     tmx_source_code, tmx_target_code: language codes written in the TMX
         (``fr-FR``); by default the source and target languages themselves.
+    dedup: which duplicates leave the corpus (:class:`DedupConfig`): by
+        default a segment already paired and a near-duplicate document.
     translate: False writes everything except the target side.
     parquet: also write the pairs as ``corpus.parquet`` (needs pyarrow).
     tmx_typography: the TMX's source side ``as-cleaned``, or in the ``french``
@@ -77,6 +83,7 @@ class RunConfig:
 
     clean: CleanConfig = field(default_factory=CleanConfig)
     detect: DetectConfig = field(default_factory=DetectConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
     target_lang: str = "en"
     tmx_source_code: str | None = None
@@ -175,12 +182,16 @@ def run(
             cache = _open_cache(cache_path or out_dir / ".cache" / "translations.sqlite", files, outputs, summary) \
                 if translator is not None else None
             pairs = _PairMaker(config, translator, cache, resources.batch_segments, outputs, summary, progress)
-            for done, result in enumerate(_timed(clean_inputs(inputs, config.clean, glob), summary.timings), start=1):
+            documents = clean_inputs(inputs, config.clean, glob, config.dedup)
+            for done, result in enumerate(_timed(documents, summary.timings), start=1):
                 summary.inputs.record(result, on_input)
-                if isinstance(result, CleanedDocument):
+                if isinstance(result, DuplicateDocument):
+                    outputs.duplicate(result)
+                    summary.rule_counts.update(event.rule for event in [*result.cleaned.events, result.event])
+                elif isinstance(result, CleanedDocument):
                     pairs.add_document(result)
-                    if progress:
-                        progress("documents", done)
+                if progress and not isinstance(result, InputFailure):
+                    progress("documents", done)
             pairs.flush()
             outputs.close()
         summary.inputs.require_some_input(out_dir)
@@ -202,7 +213,7 @@ def _translator(config: RunConfig, given: Translator | None, model: Path | None,
     return given
 
 
-def _timed(documents: Iterator[CleanedDocument | InputFailure], timings: dict[str, float]) -> Iterator[CleanedDocument | InputFailure]:
+def _timed(documents: Iterator[T], timings: dict[str, float]) -> Iterator[T]:
     """The cleaned documents, with the time spent reading and cleaning each counted."""
     while True:
         with _Timer(timings, "read+clean"):
@@ -239,6 +250,9 @@ class _RunOutputs:
     def cleaned(self, result: CleanedDocument) -> None:
         write_cleaned(result, self._out_dir, self._source_lang, self.audit, self._staged)
 
+    def duplicate(self, result: DuplicateDocument) -> None:
+        write_duplicate(result, self.audit)
+
     def close(self) -> None:
         self.pairs.close()
 
@@ -264,6 +278,7 @@ class _PairMaker:
         self._outputs, self._summary, self._progress = outputs, summary, progress
         self._detector = LanguageDetector(config.detect)
         self._engine_id = translator.engine_id if translator is not None else "none"
+        self._seen = SeenSegments() if config.dedup.mode != "none" else None
         self._pending: list[Segment] = []
 
     def add_document(self, result: CleanedDocument) -> None:
@@ -274,13 +289,22 @@ class _PairMaker:
             segments = segment_document(result, self._detector, source_lang)
         for segment in segments:
             if segment.lang == source_lang:
-                self._pending.append(segment)
+                self._pair(segment)
                 continue
             self._outputs.event(AuditEvent(segment.doc, segment.span, "detect", "not_source_language", Action.FLAG,
                                            segment.text, "", f"lang={segment.lang} score={segment.lang_score:g}"))
             self._summary.rule_counts["not_source_language"] += 1
         if len(self._pending) >= self._batch:
             self.flush()
+
+    def _pair(self, segment: Segment) -> None:
+        """Queue a source segment for translation, unless its normalised text was paired before."""
+        drop = self._seen.drop(segment) if self._seen is not None else None
+        if drop is None:
+            self._pending.append(segment)
+        else:
+            self._outputs.event(drop)
+            self._summary.rule_counts[drop.rule] += 1
 
     def flush(self) -> None:
         if not self._pending:

@@ -211,8 +211,6 @@ def document_file(folder: Path, doc_id: str, suffix: str) -> Path:
     return folder / f"{doc_id}{suffix}"
 
 
-
-
 def json_line(record: dict[str, Any]) -> str:
     """One JSON object on one line; non-ASCII kept readable, lone surrogates escaped, key order as given."""
     line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))

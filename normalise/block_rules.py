@@ -84,7 +84,7 @@ def repair_unicode(block: Block, lang: str) -> Edit | None:
 
 
 # Cached: site chrome repeats from page to page, and the cleaner's later passes read every kept line again.
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=p.LINE_CACHE_SIZE)
 def _repaired(bare: str) -> Edit | None:
     fixed = ftfy.fix_and_explain(bare, config=_FTFY_CONFIG)
     if fixed.text == bare:
@@ -212,6 +212,9 @@ class BlockContext:
 
     def previous(self) -> Block | None:
         return self.blocks[self.index - 1] if self.index else None
+
+    def next(self) -> Block | None:
+        return self.blocks[self.index + 1] if self.index + 1 < len(self.blocks) else None
 
 
 RoleRule = Callable[[Block, BlockContext], "Verdict | None"]
@@ -457,10 +460,22 @@ def navigation_word(block: Block, ctx: BlockContext) -> Verdict | None:
     return None
 
 
+# Words from which a line that ends a sentence reads as prose when pages share it.
+_SHARED_PROSE_WORDS = 6
+
+
+def _is_prose(block: Block | None) -> bool:
+    return block is not None and len(_words(block)) >= _SHARED_PROSE_WORDS and _ends_sentence(block)
+
+
 def repeated_in_batch(block: Block, ctx: BlockContext) -> Verdict | None:
-    if block.line_key in ctx.repeated_lines:
-        return Verdict(Role.NAVIGATION, False, "repeated_in_batch")
-    return None
+    """A line that several pages of the batch share is site chrome, unless it is a sentence of prose
+    between two paragraphs of prose: a stock sentence of the news, which the corpus keeps once."""
+    if block.line_key not in ctx.repeated_lines:
+        return None
+    if _is_prose(block) and _is_prose(ctx.previous()) and _is_prose(ctx.next()):
+        return None
+    return Verdict(Role.NAVIGATION, False, "repeated_in_batch")
 
 
 def foreign_language(block: Block, ctx: BlockContext) -> Verdict | None:

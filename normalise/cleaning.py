@@ -11,8 +11,7 @@ a kept block or in a ``drop`` event (conservation, checked by the tests).
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, cast
 
@@ -109,24 +108,35 @@ def line_key(line: str) -> str:
     return hashlib.blake2b(folded.encode("utf-8", errors="surrogatepass"), digest_size=8).hexdigest()
 
 
-def repeated_lines(texts: Iterable[str], config: CleanConfig) -> frozenset[str]:
-    """Keys of the lines that occur in at least ``config.repeat_min_docs`` of ``texts``.
+def repeated_lines(texts: Iterable[str], config: CleanConfig, page_of: Callable[[str], Hashable] | None = None) -> frozenset[str]:
+    """Keys of the lines that occur in at least ``config.repeat_min_docs`` different pages of ``texts``.
 
-    Only the keys are held, never the documents, so a batch of any size is
-    counted in bounded memory per distinct line. Identical documents count once.
+    ``page_of`` names the page a text is a copy of (by default, texts with the
+    same lines are one page): the same file given twice, or a dispatch
+    republished under other chrome, is one page, not evidence that its lines
+    are site chrome. Only line keys are held, with the few pages each was seen
+    in until it counts as repeated, never the documents: a batch of any size
+    is counted in bounded memory per distinct line.
     """
     if config.repeat_min_docs <= 0:
         return frozenset()
-    counts: Counter[str] = Counter()
-    seen: set[str] = set()
+    page_of = page_of or line_key
+    pages_seen: dict[str, tuple[Hashable, ...]] = {}
+    repeated: set[str] = set()
     for text in texts:
-        # The same file given twice (or copied under two names) is one page, not
-        # evidence that its lines are site chrome.
-        if (fingerprint := line_key(text)) in seen:
-            continue
-        seen.add(fingerprint)
-        counts.update({line_key(b.text) for b in split_blocks(text) if len(b.text) <= config.repeat_max_chars})
-    return frozenset(key for key, n in counts.items() if n >= config.repeat_min_docs)
+        page = page_of(text)
+        for key in {line_key(b.text) for b in split_blocks(text) if len(b.text) <= config.repeat_max_chars}:
+            if key in repeated:
+                continue
+            seen = pages_seen.get(key, ())
+            if page in seen:
+                continue
+            if len(seen) + 1 >= config.repeat_min_docs:
+                repeated.add(key)
+                pages_seen.pop(key, None)
+            else:
+                pages_seen[key] = (*seen, page)
+    return frozenset(repeated)
 
 
 def clean_document(

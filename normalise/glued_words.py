@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from .cues import STOP_WORDS
 from .lexicon_language import word_zipf
+from .patterns import WORD_CACHE_SIZE
 from .protected import mask_protected
 from .typography import GLUED_CLOSING_GUILLEMET, GLUED_OPENING_GUILLEMET
 
@@ -133,7 +134,7 @@ def split_glued_function_words(text: str, lang: str) -> Repair:
 
 
 # Words recur across a corpus, and every paragraph is read again by the cleaner's later passes.
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _best_cut(word: str, lang: str, function_words: frozenset[str]) -> int | None:
     lowered = word.lower()
     # Only plain lower-case words, or one capital first.

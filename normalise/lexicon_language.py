@@ -17,6 +17,7 @@ from functools import lru_cache
 from wordfreq import get_frequency_dict, zipf_frequency
 
 from .cues import STOP_WORDS
+from .patterns import LINE_CACHE_SIZE, WORD_CACHE_SIZE
 
 UNDETERMINED = "und"
 
@@ -53,7 +54,7 @@ _PLAIN_WORD = re.compile(r"[a-zà-öø-ÿœ]+")
 
 
 # News repeats its words; wordfreq's own lookup tokenises every call.
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def word_zipf(word: str, lang: str) -> float:
     if _PLAIN_WORD.fullmatch(word):
         frequency = get_frequency_dict(lang).get(word, 0.0)
@@ -82,7 +83,7 @@ def needed_margin(words: int, min_margin: float) -> float:
 
 
 # Cached: the rules, the prose heuristic and the article model's features all ask it of the same lines.
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=LINE_CACHE_SIZE)
 def stop_word_density(text: str, lang: str) -> float:
     """Share of the words in ``text`` that are stop words of ``lang``."""
     words = words_of(text)

@@ -16,6 +16,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .patterns import LINE_CACHE_SIZE
+
 _PARSER = MarkdownIt("zero").enable(
     ["heading", "list", "emphasis", "link", "image", "autolink", "backticks", "entity", "escape", "html_inline"]
 )
@@ -44,7 +46,7 @@ class MarkdownLine:
 
 
 # Cached: site chrome repeats from page to page, and the cleaner's later passes read every kept line again.
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=LINE_CACHE_SIZE)
 def reduce_markdown(line: str) -> MarkdownLine:
     """Parse one line as Markdown and return its visible text.
 

@@ -143,8 +143,14 @@ TERMINAL = re.compile(r"[.!?…:;]\s*[»\"”’')\]]*\s*$")
 WORD_TOKEN = re.compile(r"[^\W_][^\s«»]*|[^\s«»]+?[^\W_][^\s«»]*")
 
 
+# Sizes of the caches of per-line and per-word results. A page's lines and the chrome of recent
+# pages fit; a cache of a whole corpus would make memory grow with it.
+LINE_CACHE_SIZE = 8192
+WORD_CACHE_SIZE = 65536
+
+
 # Cached: every rule, the prose heuristic and the article model's features count the words of the same lines.
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=LINE_CACHE_SIZE)
 def word_tokens(text: str) -> tuple[str, ...]:
     return tuple(WORD_TOKEN.findall(text))
 

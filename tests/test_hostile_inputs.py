@@ -56,8 +56,9 @@ def run_case(case: HostileCase, folder: Path, model: Path, *extra: str) -> CaseR
     inputs = case.build(folder / "in")
     beside = [companion(folder)] if case.expect == "failed" else []
     out = folder / "out"
-    result = passerelle("run", *inputs, *beside, "-o", str(out), "--model", str(model), "--beam-size", "1", *extra,
-                        preexec_fn=preexec)
+    # Every case holds the same French prose: with dedup, only its first file would give pairs.
+    result = passerelle("run", *inputs, *beside, "-o", str(out), "--model", str(model), "--beam-size", "1", "--dedup", "none",
+                        *extra, preexec_fn=preexec)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     manifest["inputs"] = [o for o in manifest["inputs"] if o["doc_id"] != COMPANION_ID]
     return CaseRun(inputs, out, result.returncode, result.stderr.decode("utf-8", errors="replace"), manifest)
@@ -205,7 +206,7 @@ def test_one_batch_of_every_hostile_input_goes_on_past_each_failure(echo_package
         expected += [case.expect] * (case.documents or len(built))
     out = tmp_path / "out"
     result = passerelle("run", *inputs, "-o", str(out), "--model", str(echo_package_dir), "--beam-size", "1",
-                        "--repeat-min-docs", "0")
+                        "--repeat-min-docs", "0", "--dedup", "none")
     stderr = result.stderr.decode("utf-8", errors="replace")
     assert result.returncode == 1 and "Traceback" not in stderr
     outcomes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["inputs"]

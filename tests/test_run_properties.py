@@ -73,7 +73,7 @@ def test_any_files_run_into_a_sound_output_folder(echo_package_dir: Path, conten
             return
         assert output_problems(out) == []
         outcomes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["inputs"]
-        assert len(outcomes) == len(contents) and all(o["status"] in {"ok", "empty", "failed"} for o in outcomes)
+        assert len(outcomes) == len(contents) and all(o["status"] in {"ok", "empty", "duplicate", "failed"} for o in outcomes)
         assert summary.pairs == len(lines(out / "corpus.jsonl"))
         for outcome in outcomes:
             if outcome["status"] == "ok":
