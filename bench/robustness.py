@@ -9,7 +9,8 @@ reported (stderr), whether the output folder is sound (TMX valid against the
 DTD, JSONL parseable, aligned files of equal length, TSV rows of two fields, no
 temporary file left) and whether anything was lost silently: an input missing
 from the manifest, a document read as ``ok`` that gave no pair, or a word of its
-prose missing from the corpus.
+prose missing from the corpus. Then the faults of bench/faults.py: kills,
+full disks, busy folders, crawl-sized batches.
 
     python -m bench.robustness
 """
@@ -28,6 +29,7 @@ from tests.echo_package import build_echo_package
 from tests.hostile_corpus import CASES, HostileCase, companion, words
 from tests.outputs import as_ordinary_user, lines, output_problems, passerelle
 
+from .faults import fault_table
 from .results import write_section
 
 def silent_losses(out: Path, inputs_found: int, keeps: str) -> list[str]:
@@ -105,6 +107,7 @@ def main() -> None:
                             "(--repeat-min-docs 0: the cases share their prose)", batch_inputs, batch_found, "",
                             work / "batch-out", package, None, "--repeat-min-docs", "0"))
         print(" | ".join(rows[-1]), flush=True)
+        faults = fault_table(work / "faults", package)
 
     header = ("case", "input", "outcome (manifest status)", "exit", "reported on stderr", "outputs", "silent loss", "s")
     table = [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"] + [f"| {' | '.join(r)} |" for r in rows]
@@ -125,6 +128,13 @@ def main() -> None:
         "",
         f"{len(rows)} runs: {crashes} crash(es), {invalid} unsound output folder(s), {lost} silent loss(es). "
         f"Python {sys.version.split()[0]}.",
+        "",
+        "### Faults beyond single inputs (`bench/faults.py`)",
+        "",
+        "Runs as above, each command under a timeout. *Final folder*: after the fault and a rerun of the same",
+        "command, against an uninterrupted run of the same inputs (`identical`: byte for byte, timings aside).",
+        "",
+        *faults,
     ])
     print(body)
     write_section("robustness", body)

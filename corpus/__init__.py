@@ -4,7 +4,7 @@ from .clean_job import clean, clean_inputs, write_clean_outputs
 from .errors import CorpusError
 from .export import ExportFilter, export
 from .manifest import build_manifest, config_hash, read_manifest, write_manifest
-from .outcomes import CleanSummary, InputFailure, InputOutcome
+from .outcomes import CleanSummary, InputFailure, InputOutcome, SkippedInput
 from .pairs import Languages, PairWriter, pair_record
 from .pipeline import Resources, RunConfig, RunSummary, run
 from .tmx import read_tmx
@@ -20,6 +20,7 @@ __all__ = [
     "Resources",
     "RunConfig",
     "RunSummary",
+    "SkippedInput",
     "build_manifest",
     "clean",
     "clean_inputs",

@@ -39,6 +39,10 @@ _COLUMNS = ["key", "text", "score", "pieces", "lost"]
 # SQLite's companions of a database file; they belong to the damaged file when it is set aside.
 _COMPANIONS = ("-journal", "-wal", "-shm")
 
+# Seconds a run waits for another run that is writing to the same cache file (a shared --cache)
+# before it gives up; a batch's commit takes milliseconds, a busy disk seconds.
+BUSY_TIMEOUT = 300.0
+
 
 class TranslationCache:
     """Cached translations in one SQLite file; each :meth:`put` is committed at once.
@@ -62,7 +66,7 @@ class TranslationCache:
                     if source.exists():
                         os.replace(source, aside.with_name(aside.name + suffix))
                 self.rebuilt = f"{problem}; moved aside to {aside.name} and started empty"
-            self._db = sqlite3.connect(path)
+            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
             self._db.execute(_SCHEMA)
             _allow_unscored(self._db)
             self._db.commit()
@@ -116,7 +120,7 @@ def _damage(path: Path) -> str | None:
     if not path.exists():
         return None
     try:
-        db = sqlite3.connect(path)  # a hot journal left by a killed run is rolled back here, as it should be
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)  # a hot journal left by a killed run is rolled back here, as it should be
         try:
             check = [row[0] for row in db.execute("PRAGMA quick_check")]
             if check != ["ok"]:
@@ -126,6 +130,11 @@ def _damage(path: Path) -> str | None:
                 return f"not a translation cache: its table has columns {', '.join(columns)}"
         finally:
             db.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):  # sound, and written to by another run all this time
+            raise CorpusError(f"the translation cache {path} is still in use by another run after "
+                              f"{BUSY_TIMEOUT:.0f} s; try again when it has finished") from exc
+        return f"not a readable SQLite file ({exc})"
     except sqlite3.DatabaseError as exc:
         return f"not a readable SQLite file ({exc})"
     return None

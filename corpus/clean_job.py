@@ -4,11 +4,14 @@ Documents are read, cleaned and written one at a time. Before that, when the
 batch is large enough for it to matter, one pass over the inputs counts lines
 that recur across pages (site chrome); it keeps only line hashes, and counts a
 copy of an earlier page (a syndicated dispatch under other chrome) as that
-page. Duplicates are then dropped as :mod:`.dedup` says.
+page, and a short digest of each input, so that an input that changes
+between the two passes is reported rather than half used. Duplicates are
+then dropped as :mod:`.dedup` says.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -22,6 +25,7 @@ from ..normalise import (
     InputError,
     InputRef,
     LanguageDetector,
+    SkipRule,
     clean_document,
     iter_input_refs,
     read_document,
@@ -30,8 +34,12 @@ from ..normalise import (
 )
 from .dedup import CopiesOfPages, DedupConfig, DuplicateDocument, SeenSegments, drop_near_duplicates
 from .manifest import build_manifest, write_manifest
-from .outcomes import CleanSummary, InputFailure, InputReport
+from .outcomes import BatchResult, CleanSummary, InputFailure, InputReport, SkippedInput
+from .output_lock import output_folder_lock
+from .own_outputs import own_outputs
 from .writers import StagedFiles, document_file, json_line, prepare_output_folder
+
+CHANGED = "changed while the run was going: read again, it differed; run again once it is complete"
 
 
 def clean(
@@ -54,17 +62,20 @@ def clean(
     that copies an earlier one is dropped whole under ``dedup`` mode ``near``.
     An input that cannot be read is recorded and the batch goes on;
     ``on_input`` hears of every input's outcome as soon as it is known.
+    The folder is the job's alone while it runs (:func:`output_folder_lock`),
+    and never read as an input.
     """
     summary = CleanSummary()
-    results = clean_inputs(inputs, config, glob, dedup)
     if not isinstance(destination, Path):
-        for result in results:
+        for result in clean_inputs(inputs, config, glob, dedup):
             summary.record(result, on_input)
             if isinstance(result, CleanedDocument):
                 destination.write(result.text)
         return summary
     detect = detect or DetectConfig(candidates=config.language_candidates)
-    with StagedFiles() as staged:
+    prepare_output_folder(destination)
+    with output_folder_lock(destination), StagedFiles() as staged:
+        results = clean_inputs(inputs, config, glob, dedup, own_outputs(destination))
         for result in write_clean_outputs(results, destination, staged, config, LanguageDetector(detect), dedup):
             summary.record(result, on_input)
         summary.require_some_input(destination)
@@ -78,15 +89,17 @@ def clean_inputs(
     config: CleanConfig = CleanConfig(),
     glob: str = "*.txt",
     dedup: DedupConfig = DedupConfig(),
-) -> Iterator[CleanedDocument | InputFailure | DuplicateDocument]:
+    skip: SkipRule | None = None,
+) -> Iterator[BatchResult]:
     """Clean every input in turn; an unreadable one yields an :class:`InputFailure` and the batch goes on,
-    a near-duplicate of an earlier one a :class:`DuplicateDocument` (``dedup`` mode ``near``)."""
-    return drop_near_duplicates(_cleaned_inputs(inputs, config, glob, dedup), dedup)
+    a near-duplicate of an earlier one a :class:`DuplicateDocument` (``dedup`` mode ``near``), and
+    what ``skip`` keeps out of the walk over input folders a :class:`SkippedInput`."""
+    return drop_near_duplicates(_cleaned_inputs(inputs, config, glob, dedup, skip), dedup)
 
 
-def _cleaned_inputs(inputs: Iterable[str], config: CleanConfig, glob: str,
-                    dedup: DedupConfig) -> Iterator[CleanedDocument | InputFailure]:
-    refs = list(iter_input_refs(inputs, glob))
+def _cleaned_inputs(inputs: Iterable[str], config: CleanConfig, glob: str, dedup: DedupConfig,
+                    skip: SkipRule | None) -> Iterator[CleanedDocument | InputFailure | SkippedInput]:
+    refs = list(iter_input_refs(inputs, glob, skip))
     ids = DocumentIds()
     stdin_cache: dict[str, Document] = {}
 
@@ -98,35 +111,56 @@ def _cleaned_inputs(inputs: Iterable[str], config: CleanConfig, glob: str,
             return stdin_cache[doc_id]
         return read_document(ref, doc_id, config.max_input_bytes)
 
-    doc_ids = [ids.assign(ref) for ref in refs]
+    doc_ids = ["" if ref.skipped else ids.assign(ref) for ref in refs]
     repeated: frozenset[str] = frozenset()
+    # What the batch-wide pass read of each input: 8 bytes of its sha256 (0 when it could not be read).
+    read_before = array("Q")
     if 0 < config.repeat_min_docs <= len(refs):
-        repeated = repeated_lines(_readable_texts(refs, doc_ids, load), config, CopiesOfPages(dedup).page_of)
-    for ref, doc_id in zip(refs, doc_ids):
+        texts = _readable_texts(refs, doc_ids, load, read_before)
+        repeated = repeated_lines(texts, config, CopiesOfPages(dedup).page_of)
+    for index, (ref, doc_id) in enumerate(zip(refs, doc_ids)):
+        if ref.skipped:
+            yield SkippedInput(ref.path, ref.skipped)
+            continue
         try:
             document = load(ref, doc_id)
         except InputError as exc:
             yield InputFailure(exc.path, exc.reason)
             continue
+        if read_before and read_before[index] != _fingerprint(document):
+            yield InputFailure(ref.path, CHANGED)
+            continue
         yield clean_document(document, config, repeated)
 
 
-def _readable_texts(refs: list[InputRef], doc_ids: list[str], load: Callable[[InputRef, str], Document]) -> Iterator[str]:
+def _readable_texts(refs: list[InputRef], doc_ids: list[str], load: Callable[[InputRef, str], Document],
+                    fingerprints: array[int]) -> Iterator[str]:
+    """The text of every input that can be read, each one's fingerprint appended to ``fingerprints``."""
     for ref, doc_id in zip(refs, doc_ids):
-        try:
-            yield load(ref, doc_id).text
-        except InputError:
+        if ref.skipped:
+            fingerprints.append(0)
             continue
+        try:
+            document = load(ref, doc_id)
+        except InputError:
+            fingerprints.append(0)
+            continue
+        fingerprints.append(_fingerprint(document))
+        yield document.text
+
+
+def _fingerprint(document: Document) -> int:
+    return int(document.sha256[:16], 16)
 
 
 def write_clean_outputs(
-    results: Iterable[CleanedDocument | InputFailure | DuplicateDocument],
+    results: Iterable[BatchResult],
     out_dir: Path,
     staged: StagedFiles,
     config: CleanConfig,
     detector: LanguageDetector,
     dedup: DedupConfig = DedupConfig(),
-) -> Iterator[CleanedDocument | InputFailure | DuplicateDocument]:
+) -> Iterator[BatchResult]:
     """Stage ``clean/<doc>.<lang>.txt`` per document, ``segments.jsonl`` and ``audit.jsonl`` for the batch, passing results on."""
     prepare_output_folder(out_dir)
     seen = SeenSegments() if dedup.mode != "none" else None

@@ -271,9 +271,8 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
     if show:
         click.echo("", err=True)
     if not quiet:
-        done = len(summary.outcomes) - len(summary.failed)
         where = f"; wrote {out_dir}" if out_dir is not None else ""
-        click.echo(f"passerelle: cleaned {done} document(s), {len(summary.failed)} failed{where}", err=True)
+        click.echo(f"passerelle: cleaned {summary.documents} document(s), {len(summary.failed)} failed{where}", err=True)
     sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
 
 
@@ -346,7 +345,7 @@ def _run_summary(summary: RunSummary, out_dir: Path, quiet: bool, show: bool) ->
     if show:
         click.echo("", err=True)
     if not quiet:
-        click.echo(f"passerelle: {len(summary.inputs.outcomes) - len(failed)} document(s), {summary.pairs} segment(s), "
+        click.echo(f"passerelle: {summary.inputs.documents} document(s), {summary.pairs} segment(s), "
                    f"{summary.translation.from_cache} from cache, {len(failed)} failed; wrote {out_dir}", err=True)
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 

@@ -1,4 +1,5 @@
-"""What became of each input of a batch: read and cleaned, empty (and why), a duplicate (of what), or failed (and why)."""
+"""What became of each input of a batch: read and cleaned, empty (and why), a duplicate (of what), failed (and why),
+or skipped (a folder or file that is no input: a run's own outputs)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,22 @@ class InputFailure:
 
 
 @dataclass(frozen=True)
+class SkippedInput:
+    """A folder or file found among the inputs that is not read, and why (the run's own output folder)."""
+
+    path: str
+    reason: str
+
+
+# What becomes of one input of a batch, in input order.
+BatchResult = CleanedDocument | InputFailure | DuplicateDocument | SkippedInput
+
+
+@dataclass(frozen=True)
 class InputOutcome:
     path: str
     doc_id: str | None
-    status: str  # ok | empty | duplicate | failed
+    status: str  # ok | empty | duplicate | failed | skipped
     message: str = ""
     kept: int = 0
     dropped: int = 0
@@ -44,16 +57,23 @@ class CleanSummary:
     def failed(self) -> list[InputOutcome]:
         return [o for o in self.outcomes if o.status == "failed"]
 
+    @property
+    def documents(self) -> int:
+        """Inputs that were read (kept, empty or a duplicate)."""
+        return sum(o.doc_id is not None for o in self.outcomes)
+
     def require_some_input(self, out_dir: Path) -> None:
         """Stop the job when no input could be read at all: its outputs would replace the previous ones with nothing."""
-        if len(self.failed) == len(self.outcomes):
-            found = f"all {len(self.outcomes)} input(s) failed" if self.outcomes else "no input was found"
+        if not self.documents:
+            found = f"all {len(self.failed)} input(s) failed" if self.failed else "no input was found"
             raise CorpusError(f"no input could be read ({found}); {out_dir} is left as it was")
 
-    def record(self, result: CleanedDocument | InputFailure | DuplicateDocument, report: InputReport | None = None) -> InputOutcome:
+    def record(self, result: BatchResult, report: InputReport | None = None) -> InputOutcome:
         """Add the outcome of one input, and tell ``report`` at once."""
         if isinstance(result, InputFailure):
             outcome = InputOutcome(display_path(result.path), None, "failed", result.reason)
+        elif isinstance(result, SkippedInput):
+            outcome = InputOutcome(display_path(result.path), None, "skipped", result.reason)
         elif isinstance(result, DuplicateDocument):
             outcome = _outcome(result.cleaned, "duplicate", result.reason, kept=0)
         else:

@@ -50,7 +50,9 @@ from ..translate import (
 from .cache import TranslationCache
 from .clean_job import clean_inputs, write_cleaned, write_duplicate
 from .dedup import DedupConfig, DuplicateDocument, SeenSegments
-from .outcomes import CleanSummary, InputFailure, InputReport
+from .outcomes import CleanSummary, InputReport
+from .output_lock import output_folder_lock
+from .own_outputs import own_outputs
 from .errors import CorpusError
 from .manifest import build_manifest, write_manifest
 from .pairs import TMX_TYPOGRAPHIES, Languages, PairWriter, pair_record
@@ -171,27 +173,32 @@ def run(
     it was, apart from the translations committed to the cache; so does a
     batch where no input could be read at all. A run owns the files its
     manifest lists: running again into the same folder removes those the new
-    run does not write, and nothing else.
+    run does not write, and nothing else. The folder is the run's alone while
+    it runs (:func:`output_folder_lock`): a second run on it stops at once.
+    Neither it nor the cache is ever read as an input, nor is the output
+    folder of an earlier run found among the inputs.
     """
-    translator = _translator(config, translator, model, resources.engine)
     prepare_output_folder(out_dir)
     summary = RunSummary()
-    with StagedFiles() as staged:
+    with output_folder_lock(out_dir), StagedFiles() as staged:
+        translator = _translator(config, translator, model, resources.engine)
         with ExitStack() as files:
             outputs = _RunOutputs(out_dir, staged, files, config)
-            cache = _open_cache(cache_path or out_dir / ".cache" / "translations.sqlite", files, outputs, summary) \
-                if translator is not None else None
+            cache_path = cache_path or out_dir / ".cache" / "translations.sqlite"
+            cache = _open_cache(cache_path, files, outputs, summary) if translator is not None else None
             pairs = _PairMaker(config, translator, cache, resources.batch_segments, outputs, summary, progress)
-            documents = clean_inputs(inputs, config.clean, glob, config.dedup)
-            for done, result in enumerate(_timed(documents, summary.timings), start=1):
+            documents = clean_inputs(inputs, config.clean, glob, config.dedup, own_outputs(out_dir, cache_path))
+            read = 0
+            for result in _timed(documents, summary.timings):
                 summary.inputs.record(result, on_input)
                 if isinstance(result, DuplicateDocument):
                     outputs.duplicate(result)
                     summary.rule_counts.update(event.rule for event in [*result.cleaned.events, result.event])
                 elif isinstance(result, CleanedDocument):
                     pairs.add_document(result)
-                if progress and not isinstance(result, InputFailure):
-                    progress("documents", done)
+                if progress and isinstance(result, (CleanedDocument, DuplicateDocument)):
+                    read += 1
+                    progress("documents", read)
             pairs.flush()
             outputs.close()
         summary.inputs.require_some_input(out_dir)

@@ -8,7 +8,7 @@
 from .characters import LONE_SURROGATE
 from .cleaning import CleanConfig, CleanedDocument, clean_document, clean_text, document_from_text, repeated_lines
 from .errors import ConfigError, InputError, NormaliseError
-from .reading import DocumentIds, InputRef, decode_bytes, display_path, iter_input_refs, read_document
+from .reading import DocumentIds, InputRef, SkipRule, decode_bytes, display_path, iter_input_refs, read_document
 from .segmentation import sentence_spans, split_sentences
 from .language_id import DetectConfig, Detection, LanguageDetector
 from .records import Action, AuditEvent, Block, Decoding, Document, Role, Segment, Verdict
@@ -35,6 +35,7 @@ __all__ = [
     "PROFILES",
     "Role",
     "Segment",
+    "SkipRule",
     "Verdict",
     "apply_typography",
     "clean_document",

@@ -12,8 +12,10 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 import sys
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,21 +61,31 @@ _UTF16_NUL_SIDE = 0.95
 
 @dataclass(frozen=True)
 class InputRef:
-    """An input as named by the user: a path, or ``-`` for standard input."""
+    """An input as named by the user: a path, or ``-`` for standard input.
+
+    ``skipped`` says why a path found while walking a folder is not read, when it is not.
+    """
 
     path: str
+    skipped: str = ""
 
     @property
     def is_stdin(self) -> bool:
         return self.path == STDIN
 
 
-def iter_input_refs(inputs: Iterable[str], glob: str = "*.txt") -> Iterator[InputRef]:
+# Why a path found in an input folder is not read ("" to read it); given by the caller, who knows its own outputs.
+SkipRule = Callable[[Path], str]
+
+
+def iter_input_refs(inputs: Iterable[str], glob: str = "*.txt", skip: SkipRule | None = None) -> Iterator[InputRef]:
     """Expand the user's inputs: files as given, directories recursively by ``glob``.
 
     Directories are walked in sorted order so runs are reproducible; symbolic
     links are followed once each, so a link loop cannot recurse forever. A path
     that does not exist is still yielded: reading it reports the error in place.
+    A folder or file that ``skip`` gives a reason for is yielded with that
+    reason and not read; nothing under such a folder is walked.
     """
     for name in inputs:
         if name == STDIN:
@@ -81,25 +93,34 @@ def iter_input_refs(inputs: Iterable[str], glob: str = "*.txt") -> Iterator[Inpu
             continue
         path = Path(name)
         if path.is_dir():
-            yield from (InputRef(str(p)) for p in _walk_directory(path, glob))
+            yield from _walk_directory(path, glob, skip or _read_everything)
         else:
             yield InputRef(name)
 
 
-def _walk_directory(root: Path, glob: str) -> Iterator[Path]:
+def _read_everything(path: Path) -> str:
+    return ""
+
+
+def _walk_directory(root: Path, glob: str, skip: SkipRule) -> Iterator[InputRef]:
     seen: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-        stat = os.stat(dirpath)
-        key = (stat.st_dev, stat.st_ino)
+        status = os.stat(dirpath)
+        key = (status.st_dev, status.st_ino)
         if key in seen:
             dirnames.clear()
             continue
         seen.add(key)
+        reason = skip(Path(dirpath))
+        if reason:
+            dirnames.clear()
+            yield InputRef(dirpath, skipped=reason)
+            continue
         dirnames.sort()
         for filename in sorted(filenames):
             path = Path(dirpath, filename)
             if path.match(glob):
-                yield path
+                yield InputRef(str(path), skipped=skip(path))
 
 
 def decode_bytes(data: bytes, origin: str = "<bytes>") -> tuple[str, Decoding]:
@@ -178,7 +199,12 @@ def normalise_newlines(text: str) -> tuple[str, str]:
 
 
 class DocumentIds:
-    """Turns input stems into unique, filesystem-safe document ids within one batch."""
+    """Turns input stems into unique, filesystem-safe document ids within one batch.
+
+    Ids are in NFC, and two ids never differ only by case or by Unicode
+    normalisation: each names files of its own (``clean/<id>.fr.txt``), and
+    macOS and Windows file systems take such names for one file.
+    """
 
     _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -189,13 +215,14 @@ class DocumentIds:
     _MAX_BYTES = 200
 
     def assign(self, ref: InputRef) -> str:
-        base = "stdin" if ref.is_stdin else self._UNSAFE.sub("_", Path(ref.path).stem).strip("._-")
+        stem = unicodedata.normalize("NFC", Path(ref.path).stem)
+        base = "stdin" if ref.is_stdin else self._UNSAFE.sub("_", stem).strip("._-")
         base = base.encode("utf-8")[:self._MAX_BYTES].decode("utf-8", errors="ignore").rstrip("._-") or "doc"
         candidate, n = base, 1
-        while candidate in self._taken:
+        while candidate.casefold() in self._taken:
             n += 1
             candidate = f"{base}-{n}"
-        self._taken.add(candidate)
+        self._taken.add(candidate.casefold())
         return candidate
 
 
@@ -209,14 +236,11 @@ def read_document(ref: InputRef, doc_id: str, max_bytes: int | None = None) -> D
     """Read and decode one input; any failure is an :class:`InputError` naming it.
 
     At most ``max_bytes`` are read: a larger input is refused before it fills memory.
+    Only regular files are read (``-`` is the one way to read a stream).
     """
     limit = -1 if max_bytes is None else max_bytes + 1
     try:
-        if ref.is_stdin:
-            data = sys.stdin.buffer.read(limit)
-        else:
-            with open(ref.path, "rb") as handle:
-                data = handle.read(limit)
+        data = sys.stdin.buffer.read(limit) if ref.is_stdin else _read_regular_file(ref.path, limit)
     except FileNotFoundError as exc:
         raise InputError(ref.path, "no such file") from exc
     except IsADirectoryError as exc:
@@ -236,3 +260,41 @@ def read_document(ref: InputRef, doc_id: str, max_bytes: int | None = None) -> D
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+# Kinds of file that are not read, as a failure names them.
+_NOT_REGULAR: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISFIFO, "FIFO"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+)
+
+
+def _read_regular_file(path: str, limit: int) -> bytes:
+    """The bytes of a regular file (or of what a symbolic link resolves to).
+
+    Anything else is refused from its ``stat``, unopened: opening a FIFO waits
+    for a writer, and a device can be read forever. The file is opened without
+    blocking all the same, in case a FIFO takes its place between the two calls.
+    A file that is written to or truncated while it is read is refused rather
+    than read half old, half new.
+    """
+    _refuse_unless_regular(path, os.stat(path).st_mode)
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(descriptor, "rb") as handle:
+        before = os.fstat(descriptor)
+        _refuse_unless_regular(path, before.st_mode)
+        data = handle.read(limit)
+        after = os.fstat(descriptor)
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+        raise InputError(path, "changed while it was read (written to or truncated); run again once it is complete")
+    return data
+
+
+def _refuse_unless_regular(path: str, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise InputError(path, "is a directory")
+    for test, kind in _NOT_REGULAR:
+        if test(mode):
+            raise InputError(path, f"not a regular file: {kind}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import socket
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -151,6 +152,43 @@ def _symlink_to_itself(folder: Path) -> list[str]:
     return [str(folder / "self.txt")]
 
 
+def _fifo_named(folder: Path) -> list[str]:
+    os.mkfifo(folder / "pipe.txt")  # no writer ever comes: opening it to read would wait forever
+    return [str(folder / "pipe.txt")]
+
+
+def _fifo_in_folder(folder: Path) -> list[str]:
+    os.mkfifo(folder / "pipe.txt")
+    return [str(folder)]
+
+
+def _socket(folder: Path) -> list[str]:
+    here = os.getcwd()
+    os.chdir(folder)  # a socket's address is short (108 bytes): bind it by a relative name
+    try:
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind("socket.txt")
+        listener.close()
+    finally:
+        os.chdir(here)
+    return [str(folder / "socket.txt")]
+
+
+def _device(folder: Path) -> list[str]:
+    return ["/dev/zero"]
+
+
+def _names_equal_but_for_form_or_case(folder: Path) -> list[str]:
+    names = [unicodedata.normalize("NFC", "café.txt"), unicodedata.normalize("NFD", "café.txt"), "Café.txt", "CAFÉ.txt"]
+    return [path for name in names for path in _file(name, FRENCH.encode("utf-8"))(folder)]
+
+
+def _names_of_255_bytes(folder: Path) -> list[str]:
+    # Longer than the 200 bytes an id keeps, equal up to their last characters.
+    stem = "é" * 120
+    return [path for end in ("a", "b") for path in _file(f"{stem}{end * 11}.txt", FRENCH.encode("utf-8"))(folder)]
+
+
 _INVISIBLE = "\u200b\u200d\u202e\u2066\u200e\u00ad\u2060"
 _CONTROLS = "\x01\x07\x1b\x7f\x81\x9d"
 _EMOJI = " \U0001f44d\U0001f3fd \U0001f468\u200d\U0001f469\u200d\U0001f467 \U0001f1eb\U0001f1f7"
@@ -205,6 +243,16 @@ CASES: tuple[HostileCase, ...] = (
     HostileCase("directory_symlink_loop", "a folder holding links to itself and to its parent", _symlink_loop, "ok",
                 keeps=FRENCH, documents=1),
     HostileCase("file_symlink_to_itself", "a link that points at itself", _symlink_to_itself, "failed", "symbolic links"),
+    HostileCase("fifo_named", "a named pipe with a .txt name and no writer, named on the command line", _fifo_named,
+                "failed", "not a regular file: FIFO"),
+    HostileCase("fifo_in_folder", "a named pipe with a .txt name and no writer, found in a folder", _fifo_in_folder,
+                "failed", "not a regular file: FIFO", documents=1),
+    HostileCase("socket", "a Unix socket with a .txt name", _socket, "failed", "not a regular file: socket"),
+    HostileCase("character_device", "/dev/zero, endless", _device, "failed", "not a regular file: character device"),
+    HostileCase("names_equal_but_for_form_or_case", "café.txt in NFC and in NFD, Café.txt and CAFÉ.txt",
+                _names_equal_but_for_form_or_case, "ok", keeps=FRENCH),
+    HostileCase("names_of_255_bytes", "two names of 255 bytes, equal in their first 240", _names_of_255_bytes, "ok",
+                keeps=FRENCH),
 )
 
 CASES_BY_NAME = {case.name: case for case in CASES}
@@ -218,3 +266,21 @@ def companion(folder: Path) -> str:
     path = folder / f"{COMPANION_ID}.txt"
     path.write_text(FRENCH, encoding="utf-8")
     return str(path)
+
+
+def news_documents(folder: Path, count: int, seed: int = 0) -> Path:
+    """``count`` distinct articles in ``folder``: a title and four paragraphs of sentences drawn from the
+    seeds' cleaned texts (tests/golden/), so that batches larger than the seeds need no eval data."""
+    golden = Path(__file__).parent / "golden"
+    sentences = [sentence for path in sorted(golden.glob("*.fr.txt")) for line in path.read_text(encoding="utf-8").splitlines()
+                 for sentence in _SENTENCE_END.split(line) if len(sentence.split()) >= 6 and sentence[-1] in ".!?»"]
+    rng = random.Random(seed)
+    folder.mkdir(parents=True)
+    for number in range(count):
+        paragraphs = [" ".join(rng.sample(sentences, rng.randint(3, 5))) for _ in range(4)]
+        title = f"Dépêche {number} : " + rng.choice(sentences).rstrip(".")
+        (folder / f"article_{number:04d}.txt").write_text("\n\n".join([title, *paragraphs]) + "\n", encoding="utf-8")
+    return folder
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?»])\s+(?=[A-ZÉÀ«])")

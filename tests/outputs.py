@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,15 @@ def folder_bytes(out: Path) -> dict[str, bytes]:
     """Every output file but the timings and the cache, by relative path."""
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
             if p.is_file() and p.name != "timings.json" and ".cache" not in p.parts}
+
+
+def cached_translations(cache: Path) -> int:
+    """Rows in a translation cache file; 0 when it is missing or not (yet) a cache."""
+    try:
+        with sqlite3.connect(cache) as db:
+            return int(db.execute("SELECT COUNT(*) FROM translations").fetchone()[0])
+    except sqlite3.Error:
+        return 0
 
 
 def assert_valid_tmx(path: Path) -> None:

@@ -27,7 +27,7 @@ from passerelle.corpus.cli import main
 
 from .conftest import SEEDS
 from .echo_package import build_echo_package
-from .outputs import as_ordinary_user, folder_bytes, lines, output_problems, passerelle
+from .outputs import as_ordinary_user, cached_translations, folder_bytes, lines, output_problems, passerelle
 
 SEED = SEEDS / "001_737a2c596c3a624b.txt"
 FINAL_OUTPUTS = ("corpus.jsonl", "corpus.tmx", "parallel/corpus.fr", "parallel/corpus.en", "parallel/corpus.tsv",
@@ -262,14 +262,6 @@ def uninterrupted(echo_package_dir: Path, tmp_path_factory: pytest.TempPathFacto
     return out
 
 
-def _cached(cache: Path) -> int:
-    try:
-        with sqlite3.connect(cache) as db:
-            return int(db.execute("SELECT COUNT(*) FROM translations").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-
-
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
 def test_a_stopped_run_leaves_no_final_file_and_resumes_to_the_same_outputs(
         signum: int, uninterrupted: Path, echo_package_dir: Path, tmp_path: Path) -> None:
@@ -278,7 +270,7 @@ def test_a_stopped_run_leaves_no_final_file_and_resumes_to_the_same_outputs(
     process = subprocess.Popen(_command(out, echo_package_dir), env=env, stderr=subprocess.PIPE)
     cache = out / ".cache" / "translations.sqlite"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None and _cached(cache) < 16:
+    while time.monotonic() < deadline and process.poll() is None and cached_translations(cache) < 16:
         time.sleep(0.05)
     assert process.poll() is None, "the run finished before it could be stopped"
     process.send_signal(signum)
@@ -291,7 +283,7 @@ def test_a_stopped_run_leaves_no_final_file_and_resumes_to_the_same_outputs(
         assert "passerelle: interrupted; no output was written under a final name" in stderr
         assert temporary_files(out) == [], "a clean stop removes its temporary files"
     assert no_final_outputs(out), "no final file appears before the run ends"
-    assert _cached(cache) >= 16, "what was translated stays in the cache"
+    assert cached_translations(cache) >= 16, "what was translated stays in the cache"
     assert subprocess.run(_command(out, echo_package_dir), env=env, timeout=600).returncode == 0
     assert folder_bytes(out) == folder_bytes(uninterrupted)
     assert output_problems(out) == []

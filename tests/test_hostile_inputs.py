@@ -165,6 +165,16 @@ def _same_stem(run: CaseRun) -> None:
     assert len(list((run.out / "clean").iterdir())) == 3
 
 
+def _distinct_ids(count: int) -> Any:
+    def check(run: CaseRun) -> None:
+        ids = [o["doc_id"] for o in run.manifest["inputs"]]
+        # Distinct even where the file system takes names equal but for case or Unicode form for one file.
+        assert len({unicodedata.normalize("NFC", i).casefold() for i in ids}) == count
+        assert all(unicodedata.is_normalized("NFC", i) and len(f"{i}.fr.txt".encode()) <= 255 for i in ids)
+        assert len(list((run.out / "clean").iterdir())) == count
+    return check
+
+
 CHECKS = {
     "invalid_utf8_midfile": _invalid_utf8,
     "utf16_le_bom": _utf16("utf-16-le", True),
@@ -186,6 +196,8 @@ CHECKS = {
     "all_boilerplate": _dropped_as("share_prompt", 2),
     "odd_file_names": _odd_names,
     "same_stem_twice": _same_stem,
+    "names_equal_but_for_form_or_case": _distinct_ids(4),
+    "names_of_255_bytes": _distinct_ids(2),
 }
 
 
