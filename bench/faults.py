@@ -104,9 +104,9 @@ def _deep_tree(folder: Path, depth: int) -> Path:
 def crawl_rows(work: Path, package: Path) -> list[Row]:
     rows = []
     peaks = {}
-    cases = [("files_2000", "2,000 small files in one folder", lambda f: _small_files(f, 2_000), 2_000),
-             ("files_20000", "20,000 small files in one folder", lambda f: _small_files(f, 20_000), 20_000),
-             ("tree_200_deep", "a folder tree 200 levels deep, a file every 20 levels", lambda f: _deep_tree(f, 200), 10)]
+    cases = [("files_2000", "2,000 small files in one folder, ulimit -n 256", lambda f: _small_files(f, 2_000), 2_000),
+             ("files_20000", "20,000 small files in one folder, ulimit -n 256", lambda f: _small_files(f, 20_000), 20_000),
+             ("tree_200_deep", "a folder tree 200 levels deep, a file every 20 levels, ulimit -n 256", lambda f: _deep_tree(f, 200), 10)]
     for name, what, build, count in cases:
         inputs = build(work / name)
         out = work / f"{name}-out"
@@ -153,7 +153,7 @@ def kill_rows(work: Path, package: Path, runs: int = 10, documents: int = 100) -
     redone = _from_cache(finish.stderr.decode("utf-8")) - committed
     same = folder_bytes(out) == folder_bytes(reference)
     return [("kill_9_loop", f"{runs} runs of a {documents}-document batch ({whole:.0f} s uninterrupted), each killed at "
-             f"a random moment ({kills} were, the others had finished), then the same command once more",
+             f"a random moment ({kills} of the {runs} were killed before they finished), then the same command once more",
              str(finish.returncode),
              f"{committed:,} of {total:,} translations committed by then; {lost} kill(s) lost committed ones; the last run "
              f"took {redone + committed:,} from the cache and translated the other {total - committed - redone:,}",
@@ -258,7 +258,8 @@ def full_disk_rows(work: Path, package: Path) -> list[Row]:
 
 def _error(stderr: bytes) -> str:
     lines = [line for line in stderr.decode("utf-8", errors="replace").splitlines() if line.startswith("passerelle: error:")]
-    return lines[-1].split(": ", 2)[-1][:120].replace("|", "\\|") if lines else "no error"
+    # The message up to its advice in brackets: what the user is told went wrong.
+    return lines[-1].split(": ", 2)[-1].split(" (")[0].replace("|", "\\|") if lines else "no error"
 
 
 def fault_table(work: Path, package: Path) -> list[str]:
