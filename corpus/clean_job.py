@@ -107,9 +107,9 @@ def _cleaned_inputs(inputs: Iterable[str], config: CleanConfig, glob: str, dedup
         # Standard input can be read only once, yet the batch may need it twice.
         if ref.is_stdin:
             if doc_id not in stdin_cache:
-                stdin_cache[doc_id] = read_document(ref, doc_id, config.max_input_bytes)
+                stdin_cache[doc_id] = read_document(ref, doc_id, config.max_input_bytes, config.html)
             return stdin_cache[doc_id]
-        return read_document(ref, doc_id, config.max_input_bytes)
+        return read_document(ref, doc_id, config.max_input_bytes, config.html)
 
     doc_ids = ["" if ref.skipped else ids.assign(ref) for ref in refs]
     repeated: frozenset[str] = frozenset()

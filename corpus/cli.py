@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..normalise import PROFILES, CleanConfig, DetectConfig, NormaliseError
+from ..normalise import HTML_MODES, PROFILES, CleanConfig, DetectConfig, NormaliseError
 from ..translate import (
     ENGINES,
     EngineConfig,
@@ -129,9 +129,9 @@ def _clean_options(command: F) -> F:
     """The cleaning options, handed to the command as one ``clean_config``."""
     @functools.wraps(command)
     def with_config(*args: Any, source_lang: str, repeat_min_docs: int, typography: str, max_input_mb: float,
-                    **kwargs: Any) -> Any:
+                    html: str, **kwargs: Any) -> Any:
         config = _setting(lambda: CleanConfig(source_lang=source_lang, repeat_min_docs=repeat_min_docs,
-                                              typography=typography, max_input_bytes=round(max_input_mb * 1e6)))
+                                              typography=typography, max_input_bytes=round(max_input_mb * 1e6), html=html))
         return command(*args, clean_config=config, **kwargs)
 
     return _options(
@@ -142,7 +142,9 @@ def _clean_options(command: F) -> F:
                      help="french: ’ « » and no-break spaces before : ; ! ?; plain: ASCII quotes and plain spaces."),
         click.option("--max-input-mb", type=click.FloatRange(min=0, min_open=True),
                      default=CleanConfig.max_input_bytes / 1e6, show_default=True,
-                     help="Larger inputs are reported as failed and not read."),
+                     help="Larger inputs are reported as failed and not read (compressed ones: what they decompress to)."),
+        click.option("--html", type=click.Choice(HTML_MODES), default=CleanConfig.html, show_default=True,
+                     help="extract: an HTML page's main text, by trafilatura, then cleaned; text: the page as text."),
     )(with_config)  # type: ignore[return-value]
 
 

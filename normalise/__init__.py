@@ -13,6 +13,7 @@ from .segmentation import sentence_spans, split_sentences
 from .language_id import DetectConfig, Detection, LanguageDetector
 from .records import Action, AuditEvent, Block, Decoding, Document, Role, Segment, Verdict
 from .segments import segment_document
+from .html_extraction import HTML_MODES
 from .typography import PROFILES, apply_typography
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "InputRef",
     "LanguageDetector",
     "NormaliseError",
+    "HTML_MODES",
     "PROFILES",
     "Role",
     "Segment",

@@ -31,6 +31,7 @@ from .block_rules import (
 from .blocks import Join, join_split_paragraphs, split_blocks
 from .cues import CANDIDATE_LANGUAGES
 from .errors import ConfigError
+from .html_extraction import HTML_MODES
 from .reading import normalise_newlines
 from .records import Action, AuditEvent, Block, Decoding, Document, Role, Verdict
 from .regions import ArticleRegion, article_structure, find_article
@@ -61,6 +62,8 @@ class CleanConfig:
     max_input_bytes: larger inputs are reported and not read, so one stray
         dump cannot exhaust memory or stall a batch (news articles are a few
         kB; 10 MB leaves room for whole-site exports).
+    html: ``extract`` reduces an HTML page to its main text with trafilatura
+        before cleaning; ``text`` cleans the file as the text it is.
     """
 
     source_lang: str = "fr"
@@ -71,8 +74,11 @@ class CleanConfig:
     article_threshold: float = 0.5
     typography: str = "french"
     max_input_bytes: int = 10_000_000
+    html: str = "extract"
 
     def __post_init__(self) -> None:
+        if self.html not in HTML_MODES:
+            raise ConfigError(f"unknown HTML mode {self.html!r}; choose from {', '.join(HTML_MODES)}")
         if self.typography not in PROFILES:
             raise ConfigError(f"unknown typography profile {self.typography!r}; choose from {', '.join(PROFILES)}")
         if not 0.0 <= self.article_threshold <= 1.0:
@@ -240,6 +246,7 @@ class _Cleaner:
 
     def judge(self) -> Judgement:
         self._flag_unusual_decoding()
+        self._note_extraction()
         blocks = split_blocks(self.document.text)
         for block in blocks:
             if len(block.text) <= self.config.repeat_max_chars:
@@ -276,6 +283,13 @@ class _Cleaner:
         if unusual or decoding.newlines not in ("lf", "none"):
             self.events.append(AuditEvent(self.document.doc_id, (0, len(self.document.text)), "read", "decode", Action.FLAG,
                                           "", "", decoding.describe()))
+
+    def _note_extraction(self) -> None:
+        decoding = self.document.decoding
+        if decoding.extractor:
+            self.events.append(AuditEvent(self.document.doc_id, (0, 0), "read", "html_extraction", Action.DROP, "", "",
+                                          f"{decoding.extractor}: {decoding.extracted_away} characters of markup and "
+                                          "page chrome left out"))
 
     def _join(self, candidates: list[Block], structural: bool) -> list[Block]:
         """Re-join cut paragraphs, then run the paragraph edits on what the output will hold."""

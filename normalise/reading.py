@@ -16,12 +16,14 @@ import stat
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from .decompression import COMPRESSED_SUFFIXES, DamagedCompression, read_possibly_compressed
 from .errors import InputError
+from .html_extraction import extract_main_text, extractor_id, looks_like_html
 from .records import Decoding, Document
 
 STDIN = "-"
@@ -119,8 +121,13 @@ def _walk_directory(root: Path, glob: str, skip: SkipRule) -> Iterator[InputRef]
         dirnames.sort()
         for filename in sorted(filenames):
             path = Path(dirpath, filename)
-            if path.match(glob):
+            if path.match(glob) or _uncompressed_name(path).match(glob):
                 yield InputRef(str(path), skipped=skip(path))
+
+
+def _uncompressed_name(path: Path) -> Path:
+    """``dump.txt`` for ``dump.txt.gz``: what a glob and a document id see of a compressed file."""
+    return path.with_suffix("") if path.suffix.lower() in COMPRESSED_SUFFIXES else path
 
 
 def decode_bytes(data: bytes, origin: str = "<bytes>") -> tuple[str, Decoding]:
@@ -215,7 +222,7 @@ class DocumentIds:
     _MAX_BYTES = 200
 
     def assign(self, ref: InputRef) -> str:
-        stem = unicodedata.normalize("NFC", Path(ref.path).stem)
+        stem = unicodedata.normalize("NFC", _uncompressed_name(Path(ref.path)).stem)
         base = "stdin" if ref.is_stdin else self._UNSAFE.sub("_", stem).strip("._-")
         base = base.encode("utf-8")[:self._MAX_BYTES].decode("utf-8", errors="ignore").rstrip("._-") or "doc"
         candidate, n = base, 1
@@ -232,15 +239,23 @@ def display_path(path: str) -> str:
     return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-def read_document(ref: InputRef, doc_id: str, max_bytes: int | None = None) -> Document:
+def read_document(ref: InputRef, doc_id: str, max_bytes: int | None = None, html: str = "extract") -> Document:
     """Read and decode one input; any failure is an :class:`InputError` naming it.
 
     At most ``max_bytes`` are read: a larger input is refused before it fills memory.
-    Only regular files are read (``-`` is the one way to read a stream).
+    Only regular files are read (``-`` is the one way to read a stream). Compressed
+    data is decompressed, whatever the name says, and the limit applies to what it
+    decompresses to. An HTML page is reduced to its main text (:mod:`.html_extraction`)
+    unless ``html`` is ``text``.
     """
     limit = -1 if max_bytes is None else max_bytes + 1
     try:
-        data = sys.stdin.buffer.read(limit) if ref.is_stdin else _read_regular_file(ref.path, limit)
+        if ref.is_stdin:
+            data, compression = read_possibly_compressed(sys.stdin.buffer, limit)
+        else:
+            data, compression = _read_regular_file(ref.path, limit)
+    except DamagedCompression as exc:
+        raise InputError(ref.path, str(exc)) from exc
     except FileNotFoundError as exc:
         raise InputError(ref.path, "no such file") from exc
     except IsADirectoryError as exc:
@@ -249,9 +264,18 @@ def read_document(ref: InputRef, doc_id: str, max_bytes: int | None = None) -> D
         raise InputError(ref.path, "permission denied") from exc
     except OSError as exc:
         raise InputError(ref.path, f"cannot be read ({exc.strerror or exc})") from exc
+    if max_bytes is not None and len(data) > max_bytes and compression:
+        raise InputError(ref.path, f"decompresses to more than the input size limit of {max_bytes:,} bytes (a decompression "
+                                   "bomb, or a dump to split); split it, or raise the limit (--max-input-mb)")
     if max_bytes is not None and len(data) > max_bytes:
         raise InputError(ref.path, f"larger than the input size limit of {max_bytes:,} bytes; split it, or raise the limit (--max-input-mb)")
     text, decoding = decode_bytes(data, origin=ref.path)
+    if compression:
+        decoding = replace(decoding, compression=compression)
+    if html == "extract" and looks_like_html(text):
+        extracted = extract_main_text(text)
+        decoding = replace(decoding, extractor=extractor_id(), extracted_away=len(text) - len(extracted))
+        text = extracted
     return Document(
         doc_id=doc_id,
         path=ref.path,
@@ -271,7 +295,7 @@ _NOT_REGULAR: tuple[tuple[Callable[[int], bool], str], ...] = (
 )
 
 
-def _read_regular_file(path: str, limit: int) -> bytes:
+def _read_regular_file(path: str, limit: int) -> tuple[bytes, str]:
     """The bytes of a regular file (or of what a symbolic link resolves to).
 
     Anything else is refused from its ``stat``, unopened: opening a FIFO waits
@@ -285,11 +309,11 @@ def _read_regular_file(path: str, limit: int) -> bytes:
     with open(descriptor, "rb") as handle:
         before = os.fstat(descriptor)
         _refuse_unless_regular(path, before.st_mode)
-        data = handle.read(limit)
+        data, compression = read_possibly_compressed(handle, limit)
         after = os.fstat(descriptor)
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
         raise InputError(path, "changed while it was read (written to or truncated); run again once it is complete")
-    return data
+    return data, compression
 
 
 def _refuse_unless_regular(path: str, mode: int) -> None:

@@ -47,6 +47,9 @@ class Decoding:
     """How the bytes of one input became text.
 
     stray_bytes: bytes invalid in an otherwise UTF-8 input, read as cp1252.
+    compression: the format the bytes were decompressed from (gzip, bzip2, xz, zstd), or "".
+    extractor: what extracted the main text of an HTML page (``trafilatura/2.3.1``), or "".
+    extracted_away: characters of the page the extractor left out (markup and chrome).
     """
 
     encoding: str
@@ -54,10 +57,15 @@ class Decoding:
     newlines: str
     confidence: float
     stray_bytes: int = 0
+    compression: str = ""
+    extractor: str = ""
+    extracted_away: int = 0
 
     def describe(self) -> str:
         stray = f" stray_bytes={self.stray_bytes}" if self.stray_bytes else ""
-        return f"encoding={self.encoding} bom={self.bom} newlines={self.newlines} confidence={self.confidence:g}{stray}"
+        compression = f"compression={self.compression} " if self.compression else ""
+        extractor = f"html extractor={self.extractor} " if self.extractor else ""
+        return f"{compression}{extractor}encoding={self.encoding} bom={self.bom} newlines={self.newlines} confidence={self.confidence:g}{stray}"
 
 
 @dataclass(frozen=True)

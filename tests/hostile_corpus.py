@@ -10,6 +10,7 @@ Shared by the tests (tests/test_hostile_inputs.py) and bench/robustness.py.
 
 from __future__ import annotations
 
+import gzip
 import os
 import random
 import re
@@ -243,6 +244,10 @@ CASES: tuple[HostileCase, ...] = (
     HostileCase("directory_symlink_loop", "a folder holding links to itself and to its parent", _symlink_loop, "ok",
                 keeps=FRENCH, documents=1),
     HostileCase("file_symlink_to_itself", "a link that points at itself", _symlink_to_itself, "failed", "symbolic links"),
+    HostileCase("gzip_bomb", "20 kB of gzip that would expand to 50 MB", _file("bomb.txt.gz", gzip.compress(b" " * 50_000_000)),
+                "failed", "decompresses to more than the input size limit"),
+    HostileCase("truncated_gzip", "French prose in gzip, cut in the middle",
+                _file("cut.txt.gz", gzip.compress(FRENCH.encode("utf-8"))[:60]), "failed", "damaged gzip data"),
     HostileCase("fifo_named", "a named pipe with a .txt name and no writer, named on the command line", _fifo_named,
                 "failed", "not a regular file: FIFO"),
     HostileCase("fifo_in_folder", "a named pipe with a .txt name and no writer, found in a folder", _fifo_in_folder,
