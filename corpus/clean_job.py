@@ -84,6 +84,12 @@ def clean(
     return summary
 
 
+def count_inputs(inputs: Iterable[str], glob: str = "*.txt", out_dir: Path | None = None,
+                 cache_path: Path | None = None) -> int:
+    """How many inputs a job over ``inputs`` into ``out_dir`` reads: a walk over the folders, nothing opened."""
+    return sum(not ref.skipped for ref in iter_input_refs(inputs, glob, own_outputs(out_dir, cache_path)))
+
+
 def clean_inputs(
     inputs: Iterable[str],
     config: CleanConfig = CleanConfig(),

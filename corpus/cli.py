@@ -11,13 +11,13 @@ progress, warnings and errors go to stderr.
 from __future__ import annotations
 
 import functools
-import itertools
 import os
 import signal
 import sys
 import threading
-from collections import defaultdict
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -122,7 +122,7 @@ _input_options = _options(
     click.option("--glob", "glob", default="*.txt", show_default=True, help="Files to take from input directories."),
 )
 
-_quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+_quiet_option = click.option("-q", "--quiet", is_flag=True, help="Nothing on stderr but errors: no progress bar, warnings or summary.")
 
 
 def _clean_options(command: F) -> F:
@@ -261,17 +261,8 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
     _on_interrupt("no output was written under a final name" if out_dir else "the output is partial")
     destination = out_dir if out_dir is not None else sys.stdout
     show = not quiet and sys.stderr.isatty()
-    progress = _live_progress(show, "{documents} document(s) cleaned")
-    done = itertools.count(1)
-
-    def on_input(outcome: InputOutcome) -> None:
-        _report_on_a_fresh_line(outcome, quiet, show)
-        if progress:
-            progress("documents", next(done))
-
-    summary = clean_job.clean(inputs, destination, clean_config, detect, glob, on_input, dedup)
-    if show:
-        click.echo("", err=True)
+    with _progress_bar(show, lambda: clean_job.count_inputs(inputs, glob, out_dir), "cleaning") as bar:
+        summary = clean_job.clean(inputs, destination, clean_config, detect, glob, bar.on_input(quiet), dedup)
     if not quiet:
         where = f"; wrote {out_dir}" if out_dir is not None else ""
         click.echo(f"passerelle: cleaned {summary.documents} document(s), {len(summary.failed)} failed{where}", err=True)
@@ -311,41 +302,64 @@ def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config:
     _on_interrupt("no output was written under a final name; translations done so far are cached, "
                   "so the same command resumes where this one stopped")
     show = not quiet and sys.stderr.isatty()
-    summary = run(inputs, out_dir, config, model=model, resources=Resources(batch_segments, engine_resources),
-                  cache_path=cache_path, glob=glob,
-                  progress=_live_progress(show, "{documents} document(s) cleaned and segmented, "
-                                                "{segments} segment(s) translated and written"),
-                  on_input=lambda outcome: _report_on_a_fresh_line(outcome, quiet, show))
-    _run_summary(summary, out_dir, quiet, show)
+    with _progress_bar(show, lambda: clean_job.count_inputs(inputs, glob, out_dir, cache_path), "cleaning and translating") \
+            as bar:
+        summary = run(inputs, out_dir, config, model=model, resources=Resources(batch_segments, engine_resources),
+                      cache_path=cache_path, glob=glob, progress=bar.progress, on_input=bar.on_input(quiet))
+    _run_summary(summary, out_dir, quiet)
 
 
-def _live_progress(show: bool, line: str) -> Callable[[str, int], None] | None:
-    """A progress line on stderr, rewritten in place, only for a person watching a terminal.
+class _Progress:
+    """A progress bar on stderr for a person watching a terminal: done/total inputs, their rate, the time left,
+    and the segments translated so far. Off (every method a plain report) when nobody is watching."""
 
-    ``line`` names each stage's count (``{documents}``); a stage not heard of yet counts 0.
-    """
+    def __init__(self, bar: Any | None) -> None:
+        self._bar = bar
+        self._start = time.monotonic()
+        self._inputs = 0
+        self._segments = 0
+
+    def on_input(self, quiet: bool) -> Callable[[InputOutcome], None]:
+        def report(outcome: InputOutcome) -> None:
+            if self._bar is not None and outcome.message:
+                click.echo("", err=True)  # off the bar's line; it is drawn again below
+            _report(outcome, quiet)
+            if outcome.status != "skipped":
+                self._inputs += 1
+                self._draw()
+        return report
+
+    def progress(self, stage: str, done: int) -> None:
+        if stage == "segments":
+            self._segments = done
+            self._draw()
+
+    def _draw(self) -> None:
+        if self._bar is None:
+            return
+        rate = self._inputs / max(time.monotonic() - self._start, 1e-6)
+        note = f"{rate:.1f} documents/s" + (f", {self._segments} segments translated" if self._segments else "")
+        steps = self._inputs - self._bar.pos
+        self._bar.update(steps, note)
+        if not steps:  # click draws on steps only; a new segment count is worth drawing too
+            self._bar.render_progress()
+
+
+@contextmanager
+def _progress_bar(show: bool, total: Callable[[], int], label: str) -> Iterator[_Progress]:
+    """The bar for a job over ``total()`` inputs (counted by a walk over the folders, nothing read), when ``show``."""
     if not show:
-        return None
-    counts: defaultdict[str, int] = defaultdict(int)
-
-    def progress(stage: str, done: int) -> None:
-        counts[stage] = done
-        click.echo("\rpasserelle: " + line.format_map(counts), err=True, nl=False)
-    return progress
+        yield _Progress(None)
+        return
+    with click.progressbar(length=max(total(), 1), label=f"passerelle: {label}", file=sys.stderr, show_pos=True,
+                           show_eta=True, item_show_func=lambda note: note) as bar:
+        yield _Progress(bar)
 
 
-def _report_on_a_fresh_line(outcome: InputOutcome, quiet: bool, show: bool) -> None:
-    if show and outcome.message:
-        click.echo("", err=True)  # off the live progress line
-    _report(outcome, quiet)
-
-
-def _run_summary(summary: RunSummary, out_dir: Path, quiet: bool, show: bool) -> None:
+def _run_summary(summary: RunSummary, out_dir: Path, quiet: bool) -> None:
     failed = summary.inputs.failed
     if summary.cache_rebuilt and not quiet:
         _warning(f"translation cache: {summary.cache_rebuilt}")
-    if show:
-        click.echo("", err=True)
     if not quiet:
         click.echo(f"passerelle: {summary.inputs.documents} document(s), {summary.pairs} segment(s), "
                    f"{summary.translation.from_cache} from cache, {len(failed)} failed; wrote {out_dir}", err=True)
@@ -358,8 +372,9 @@ def _run_summary(summary: RunSummary, out_dir: Path, quiet: bool, show: bool) ->
 @click.option("--to", "to_code", default="en", show_default=True, help="Target language.")
 @_engine_options
 @_cache_option("SQLite translation cache; a second run over the same lines translates nothing again.")
+@_quiet_option
 def translate_command(source: str, from_code: str, to_code: str, engine: EngineConfig, engine_resources: EngineResources,
-                      model: Path | None, cache_path: Path | None) -> None:
+                      model: Path | None, cache_path: Path | None, quiet: bool) -> None:
     """Translate one segment per line from stdin; one line out per line in, always.
 
     \b
@@ -370,7 +385,7 @@ def translate_command(source: str, from_code: str, to_code: str, engine: EngineC
     _on_interrupt("translations done so far are in the cache, if one was given")
     translator = open_engine(engine, from_code, to_code, model, engine_resources)
     cache = TranslationCache(cache_path) if cache_path else None
-    if cache is not None and cache.rebuilt:
+    if cache is not None and cache.rebuilt and not quiet:
         _warning(f"translation cache {cache_path}: {cache.rebuilt}")
     for translation in translate_segments(lines, translator, cache):
         click.echo(one_line(translation.text))
@@ -421,8 +436,9 @@ def models() -> None:
 
 
 @models.command("list")
-def models_list() -> None:
-    """Installed packages: name, version, languages, checksum, folder."""
+@_quiet_option
+def models_list(quiet: bool) -> None:
+    """Installed packages: name, version, languages, checksum, folder (on stdout; nothing else is written)."""
     for package in installed_packages():
         model = package.model_id
         click.echo(f"{model.name}\t{model.version}\t{package.from_code}->{package.to_code}\tsha256:{model.checksum[:16]}\t{package.path}")
@@ -430,7 +446,8 @@ def models_list() -> None:
 
 @models.command("install")
 @click.argument("source", nargs=-1, required=True)
-def models_install(source: tuple[str, ...]) -> None:
+@_quiet_option
+def models_install(source: tuple[str, ...], quiet: bool) -> None:
     """Install a package from a .argosmodel file or a package folder, or the official one for a language pair.
 
     \b
@@ -441,15 +458,16 @@ def models_install(source: tuple[str, ...]) -> None:
     if len(source) == 1:
         package = install_package(Path(source[0]))
     elif len(source) == 2:
-        package = _install_official_with_progress(*source)
+        package = _install_official_with_progress(*source, show=not quiet and sys.stderr.isatty())
     else:
         raise click.UsageError("give one package file or folder, or two language codes")
-    click.echo(f"passerelle: installed {package.model_id} ({package.from_code}->{package.to_code}) in {package.path}", err=True)
+    if not quiet:
+        click.echo(f"passerelle: installed {package.model_id} ({package.from_code}->{package.to_code}) in {package.path}", err=True)
 
 
-def _install_official_with_progress(from_code: str, to_code: str) -> InstalledPackage:
-    """The download with a progress bar on stderr, only for a person watching a terminal."""
-    if not sys.stderr.isatty():
+def _install_official_with_progress(from_code: str, to_code: str, show: bool) -> InstalledPackage:
+    """The download, with a progress bar on stderr when ``show`` (a person watching a terminal)."""
+    if not show:
         return install_official(from_code, to_code)
     with click.progressbar(length=1, label=f"downloading {from_code}->{to_code}", file=sys.stderr) as bar:
         def progress(done: int, total: int) -> None:
@@ -461,7 +479,9 @@ def _install_official_with_progress(from_code: str, to_code: str) -> InstalledPa
 
 @models.command("remove")
 @click.argument("name")
-def models_remove(name: str) -> None:
+@_quiet_option
+def models_remove(name: str, quiet: bool) -> None:
     """Remove an installed package by name (as `passerelle models list` shows it)."""
     package = remove_package(name)
-    click.echo(f"passerelle: removed {package.model_id}", err=True)
+    if not quiet:
+        click.echo(f"passerelle: removed {package.model_id}", err=True)
