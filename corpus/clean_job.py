@@ -134,7 +134,7 @@ def _cleaned_inputs(inputs: Iterable[str], config: CleanConfig, glob: str, dedup
             yield InputFailure(exc.path, exc.reason)
             continue
         if read_before and read_before[index] != _fingerprint(document):
-            yield InputFailure(ref.path, CHANGED)
+            yield InputFailure(ref.label, CHANGED)
             continue
         yield clean_document(document, config, repeated)
 

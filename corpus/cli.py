@@ -44,6 +44,8 @@ from .errors import CorpusError, UnusableOutput
 from .export import FORMATS, ExportFilter, export
 from .outcomes import InputOutcome
 from .pairs import TMX_TYPOGRAPHIES
+from .report import write_report
+from .run_settings import read_config_file, read_replayed_config
 from .pipeline import Resources, RunConfig, RunSummary, run
 from .translate_job import translate_segments
 from .writers import one_line
@@ -283,11 +285,16 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
 @_tmx_typography_option
 @click.option("--batch-segments", type=click.IntRange(min=1), default=Resources.batch_segments, show_default=True,
               help="Segments translated, cached and written together. Changes no output.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Every setting from a TOML file, in the schema of the manifest's config; no setting option beside it.")
+@click.option("--replay", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Every setting of an earlier run, from its manifest.json; no setting option beside it.")
 @_quiet_option
 def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config: CleanConfig, dedup: DedupConfig,
                 engine: EngineConfig,
                 engine_resources: EngineResources, model: Path | None, no_translate: bool, parquet: bool, cache_path: Path | None,
-                tmx_langs: tuple[str, str] | None, tmx_typography: str, batch_segments: int, quiet: bool) -> None:
+                tmx_langs: tuple[str, str] | None, tmx_typography: str, batch_segments: int, config_file: Path | None,
+                replay: Path | None, quiet: bool) -> None:
     """Clean, segment, detect and translate INPUTS into an aligned corpus and a TMX.
 
     \b
@@ -295,10 +302,14 @@ def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config:
       passerelle run seeds -o out
       passerelle run seeds -o out --no-translate
       passerelle run corpus/ --glob '*.md' -o out --engine apertium
+      passerelle run seeds -o out --config settings.toml
+      passerelle run seeds -o again --replay out/manifest.json
     """
     codes = tmx_langs or (None, None)
     config = RunConfig(clean=clean_config, dedup=dedup, engine=engine, tmx_source_code=codes[0], tmx_target_code=codes[1],
                        translate=not no_translate, parquet=parquet, tmx_typography=tmx_typography)
+    if config_file is not None or replay is not None:
+        config = _settings_from_file(config_file, replay)
     _on_interrupt("no output was written under a final name; translations done so far are cached, "
                   "so the same command resumes where this one stopped")
     show = not quiet and sys.stderr.isatty()
@@ -307,6 +318,25 @@ def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config:
         summary = run(inputs, out_dir, config, model=model, resources=Resources(batch_segments, engine_resources),
                       cache_path=cache_path, glob=glob, progress=bar.progress, on_input=bar.on_input(quiet))
     _run_summary(summary, out_dir, quiet)
+
+
+# Options that make up a RunConfig: with --config or --replay, the file gives them all.
+_RUN_SETTINGS = ("source_lang", "repeat_min_docs", "typography", "max_input_mb", "html", "dedup_mode", "dedup_threshold",
+                 "shingle_words", "engine_name", "beam_size", "device", "compute_type", "no_translate", "parquet",
+                 "tmx_langs", "tmx_typography")
+
+
+def _settings_from_file(config_file: Path | None, replay: Path | None) -> RunConfig:
+    ctx = click.get_current_context()
+    if config_file is not None and replay is not None:
+        raise click.UsageError("give --config or --replay, not both")
+    given = [next(p.opts[0] for p in ctx.command.params if p.name == name) for name in _RUN_SETTINGS
+             if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
+    if given:
+        raise click.UsageError(f"{', '.join(given)} cannot be given with {'--config' if config_file else '--replay'}: "
+                               "the file holds every setting")
+    return _setting(lambda: read_config_file(config_file) if config_file is not None
+                    else read_replayed_config(replay))  # type: ignore[arg-type]
 
 
 class _Progress:
@@ -428,6 +458,23 @@ def export_command(run_dir: Path, fmt: str, destination: str, min_score: float |
                    tmx_typography, dedup)
     if not quiet:
         click.echo(f"passerelle: exported {count} pair(s) to {'stdout' if destination == '-' else destination}", err=True)
+
+
+@main.command("report")
+@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("-o", "--output", "destination", type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file to write (default: RUN_DIR/report.html).")
+@_quiet_option
+def report_command(run_dir: Path, destination: Path | None, quiet: bool) -> None:
+    """One self-contained HTML page of what a run or clean job kept, dropped and changed, and why.
+
+    \b
+    Example:
+      passerelle report out            # out/report.html: open it in any browser, offline
+    """
+    written = write_report(run_dir, destination)
+    if not quiet:
+        click.echo(f"passerelle: wrote {written}", err=True)
 
 
 @main.group()

@@ -44,6 +44,8 @@ class InputOutcome:
     size: int | None = None
     sha256: str | None = None
     decoding: str | None = None
+    uri: str | None = None  # a page of a WARC archive: its target URI
+    warc_record_id: str | None = None
 
 
 InputReport = Callable[[InputOutcome], None]  # called once per input, as soon as its outcome is known
@@ -89,7 +91,8 @@ class CleanSummary:
 def _outcome(result: CleanedDocument, status: str, message: str, kept: int) -> InputOutcome:
     document = result.document
     return InputOutcome(display_path(document.path), document.doc_id, status, message, kept, len(result.blocks) - kept,
-                        document.size, document.sha256, document.decoding.describe())
+                        document.size, document.sha256, document.decoding.describe(), document.uri or None,
+                        document.record_id or None)
 
 
 def _decoding_note(document: Document) -> str:

@@ -24,6 +24,7 @@ from charset_normalizer import from_bytes
 from .decompression import COMPRESSED_SUFFIXES, DamagedCompression, read_possibly_compressed
 from .errors import InputError
 from .html_extraction import extract_main_text, extractor_id, looks_like_html
+from .warc_records import DamagedWarc, WarcRecord, html_responses, is_warc, read_record, uri_name
 from .records import Decoding, Document
 
 STDIN = "-"
@@ -63,17 +64,25 @@ _UTF16_NUL_SIDE = 0.95
 
 @dataclass(frozen=True)
 class InputRef:
-    """An input as named by the user: a path, or ``-`` for standard input.
+    """An input as named by the user: a path, or ``-`` for standard input; or one page of a WARC archive.
 
-    ``skipped`` says why a path found while walking a folder is not read, when it is not.
+    ``skipped`` says why a path found while walking a folder is not read, when it is not;
+    ``problem`` why an input cannot be read, when listing it has shown that already.
     """
 
     path: str
     skipped: str = ""
+    record: WarcRecord | None = None
+    problem: str = ""
 
     @property
     def is_stdin(self) -> bool:
         return self.path == STDIN
+
+    @property
+    def label(self) -> str:
+        """How outcomes name it: the path, and for a page of an archive its URI after ``#``."""
+        return f"{self.path}#{self.record.uri}" if self.record is not None else self.path
 
 
 # Why a path found in an input folder is not read ("" to read it); given by the caller, who knows its own outputs.
@@ -97,7 +106,7 @@ def iter_input_refs(inputs: Iterable[str], glob: str = "*.txt", skip: SkipRule |
         if path.is_dir():
             yield from _walk_directory(path, glob, skip or _read_everything)
         else:
-            yield InputRef(name)
+            yield from _with_pages(InputRef(name))
 
 
 def _read_everything(path: Path) -> str:
@@ -122,7 +131,26 @@ def _walk_directory(root: Path, glob: str, skip: SkipRule) -> Iterator[InputRef]
         for filename in sorted(filenames):
             path = Path(dirpath, filename)
             if path.match(glob) or _uncompressed_name(path).match(glob):
-                yield InputRef(str(path), skipped=skip(path))
+                yield from _with_pages(InputRef(str(path), skipped=skip(path)))
+
+
+def _with_pages(ref: InputRef) -> Iterator[InputRef]:
+    """``ref``, or for a WARC archive one ref per HTML response it holds."""
+    if ref.skipped or not is_warc(ref.path) or not os.path.isfile(ref.path):
+        yield ref  # not an archive, or one that reading will report (missing, a FIFO, …)
+        return
+    pages = 0
+    try:
+        for record in html_responses(ref.path):
+            pages += 1
+            yield InputRef(ref.path, record=record)
+    except DamagedWarc as exc:
+        yield InputRef(ref.path, problem=f"{exc}{f' after {pages} page(s)' if pages else ''}")
+    except OSError:
+        yield ref  # unreadable: reading it says why
+    else:
+        if not pages:
+            yield InputRef(ref.path, problem="a WARC file without HTML responses")
 
 
 def _uncompressed_name(path: Path) -> Path:
@@ -222,7 +250,8 @@ class DocumentIds:
     _MAX_BYTES = 200
 
     def assign(self, ref: InputRef) -> str:
-        stem = unicodedata.normalize("NFC", _uncompressed_name(Path(ref.path)).stem)
+        name = uri_name(ref.record.uri).name if ref.record is not None else _uncompressed_name(Path(ref.path)).stem
+        stem = unicodedata.normalize("NFC", name)
         base = "stdin" if ref.is_stdin else self._UNSAFE.sub("_", stem).strip("._-")
         base = base.encode("utf-8")[:self._MAX_BYTES].decode("utf-8", errors="ignore").rstrip("._-") or "doc"
         candidate, n = base, 1
@@ -249,27 +278,31 @@ def read_document(ref: InputRef, doc_id: str, max_bytes: int | None = None, html
     unless ``html`` is ``text``.
     """
     limit = -1 if max_bytes is None else max_bytes + 1
+    if ref.problem:
+        raise InputError(ref.label, ref.problem)
     try:
-        if ref.is_stdin:
+        if ref.record is not None:
+            data, compression = read_record(ref.path, ref.record.offset, limit), ""
+        elif ref.is_stdin:
             data, compression = read_possibly_compressed(sys.stdin.buffer, limit)
         else:
             data, compression = _read_regular_file(ref.path, limit)
-    except DamagedCompression as exc:
-        raise InputError(ref.path, str(exc)) from exc
+    except (DamagedCompression, DamagedWarc) as exc:
+        raise InputError(ref.label, str(exc)) from exc
     except FileNotFoundError as exc:
-        raise InputError(ref.path, "no such file") from exc
+        raise InputError(ref.label, "no such file") from exc
     except IsADirectoryError as exc:
-        raise InputError(ref.path, "is a directory") from exc
+        raise InputError(ref.label, "is a directory") from exc
     except PermissionError as exc:
-        raise InputError(ref.path, "permission denied") from exc
+        raise InputError(ref.label, "permission denied") from exc
     except OSError as exc:
-        raise InputError(ref.path, f"cannot be read ({exc.strerror or exc})") from exc
+        raise InputError(ref.label, f"cannot be read ({exc.strerror or exc})") from exc
     if max_bytes is not None and len(data) > max_bytes and compression:
-        raise InputError(ref.path, f"decompresses to more than the input size limit of {max_bytes:,} bytes (a decompression "
+        raise InputError(ref.label, f"decompresses to more than the input size limit of {max_bytes:,} bytes (a decompression "
                                    "bomb, or a dump to split); split it, or raise the limit (--max-input-mb)")
     if max_bytes is not None and len(data) > max_bytes:
-        raise InputError(ref.path, f"larger than the input size limit of {max_bytes:,} bytes; split it, or raise the limit (--max-input-mb)")
-    text, decoding = decode_bytes(data, origin=ref.path)
+        raise InputError(ref.label, f"larger than the input size limit of {max_bytes:,} bytes; split it, or raise the limit (--max-input-mb)")
+    text, decoding = decode_bytes(data, origin=ref.label)
     if compression:
         decoding = replace(decoding, compression=compression)
     if html == "extract" and looks_like_html(text):
@@ -278,11 +311,13 @@ def read_document(ref: InputRef, doc_id: str, max_bytes: int | None = None, html
         text = extracted
     return Document(
         doc_id=doc_id,
-        path=ref.path,
+        path=ref.label,
         text=text,
         decoding=decoding,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
+        uri=ref.record.uri if ref.record is not None else "",
+        record_id=ref.record.record_id if ref.record is not None else "",
     )
 
 

@@ -70,7 +70,10 @@ class Decoding:
 
 @dataclass(frozen=True)
 class Document:
-    """One input, decoded. ``text`` uses ``\\n`` line ends only."""
+    """One input, decoded. ``text`` uses ``\\n`` line ends only.
+
+    uri, record_id: for a page read from a WARC archive, its target URI and WARC record id.
+    """
 
     doc_id: str
     path: str
@@ -78,6 +81,8 @@ class Document:
     decoding: Decoding
     size: int
     sha256: str
+    uri: str = ""
+    record_id: str = ""
 
 
 @dataclass(frozen=True)
