@@ -43,11 +43,16 @@ def build_manifest(command: str, settings: dict[str, Any], outcomes: Iterable[In
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
     """The manifest of a finished job in ``out_dir``."""
-    path = out_dir / "manifest.json"
+    return read_manifest_file(out_dir / "manifest.json",
+                              f" (is {out_dir} the output folder of a passerelle run?)")
+
+
+def read_manifest_file(path: Path, hint: str = "") -> dict[str, Any]:
+    """A job's manifest, read from ``path``; ``hint`` follows the message when it cannot be read."""
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise CorpusError(f"cannot read {path}: {exc.strerror or exc} (is {out_dir} the output folder of a passerelle run?)") from exc
+        raise CorpusError(f"cannot read {path}: {exc.strerror or exc}{hint}") from exc
     except ValueError as exc:
         raise CorpusError(f"{path} is not JSON: {exc}") from exc
     if not isinstance(manifest, dict):

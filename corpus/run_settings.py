@@ -9,7 +9,6 @@ typo never passes for a default.
 
 from __future__ import annotations
 
-import json
 import sys
 import typing
 from collections.abc import Mapping
@@ -20,6 +19,7 @@ from typing import Any, TypeVar
 from ..normalise import NormaliseError
 from ..translate import TranslateError
 from .errors import CorpusError
+from .manifest import read_manifest_file
 from .pipeline import RunConfig
 
 if sys.version_info >= (3, 11):
@@ -51,13 +51,8 @@ def read_config_file(path: Path) -> RunConfig:
 
 def read_replayed_config(manifest_path: Path) -> RunConfig:
     """The settings an earlier ``passerelle run`` recorded in its manifest."""
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CorpusError(f"cannot read the manifest {manifest_path}: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise CorpusError(f"{manifest_path} is not JSON: {exc}") from exc
-    if not isinstance(manifest, dict) or manifest.get("tool") != "passerelle" or manifest.get("command") != "run":
+    manifest = read_manifest_file(manifest_path)
+    if manifest.get("tool") != "passerelle" or manifest.get("command") != "run":
         raise CorpusError(f"{manifest_path} is not the manifest of a passerelle run")
     return _in_file(manifest_path, manifest.get("config", {}))
 
