@@ -46,6 +46,7 @@ class InputOutcome:
     decoding: str | None = None
     uri: str | None = None  # a page of a WARC archive: its target URI
     warc_record_id: str | None = None
+    kind: str | None = None  # text | html | warc (an HTML response record of a WARC archive)
 
 
 InputReport = Callable[[InputOutcome], None]  # called once per input, as soon as its outcome is known
@@ -92,7 +93,11 @@ def _outcome(result: CleanedDocument, status: str, message: str, kept: int) -> I
     document = result.document
     return InputOutcome(display_path(document.path), document.doc_id, status, message, kept, len(result.blocks) - kept,
                         document.size, document.sha256, document.decoding.describe(), document.uri or None,
-                        document.record_id or None)
+                        document.record_id or None, _kind(document))
+
+
+def _kind(document: Document) -> str:
+    return "warc" if document.uri else "html" if document.decoding.extractor else "text"
 
 
 def _decoding_note(document: Document) -> str:

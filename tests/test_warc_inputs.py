@@ -94,6 +94,7 @@ def test_run_reads_a_page_an_archive_and_a_compressed_dump_together(echo_package
     assert [o["doc_id"] for o in outcomes] == ["page", "www.gazette.fr_politique_budget",
                                                "www.gazette.fr_politique_budget-2", "autre.fr", "dump"]
     assert [o["uri"] for o in outcomes] == [None, *URIS, None]
+    assert [o["kind"] for o in outcomes] == ["html", "warc", "warc", "warc", "text"]
     assert all(o["warc_record_id"].startswith("<urn:uuid:") for o in outcomes[1:4])
     assert [o["decoding"].split(" encoding=")[0] for o in outcomes] == [
         "html extractor=" + outcomes[0]["decoding"].split("extractor=")[1].split(" ")[0]] * 4 + ["compression=gzip"]
