@@ -32,7 +32,7 @@ from ..normalise import (
     repeated_lines,
     segment_document,
 )
-from .dedup import CopiesOfPages, DedupConfig, DuplicateDocument, SeenSegments, drop_near_duplicates
+from .dedup import CopiesOfPages, DedupConfig, DuplicateDocument, drop_near_duplicates, repeated_segment_drops
 from .manifest import build_manifest, write_manifest
 from .outcomes import BatchResult, CleanSummary, InputFailure, InputReport, SkippedInput
 from .output_lock import output_folder_lock
@@ -169,7 +169,7 @@ def write_clean_outputs(
 ) -> Iterator[BatchResult]:
     """Stage ``clean/<doc>.<lang>.txt`` per document, ``segments.jsonl`` and ``audit.jsonl`` for the batch, passing results on."""
     prepare_output_folder(out_dir)
-    seen = SeenSegments() if dedup.mode != "none" else None
+    drop_repeat = repeated_segment_drops(dedup)
     with staged.writer(out_dir / "audit.jsonl") as audit, staged.writer(out_dir / "segments.jsonl") as segments:
         for result in results:
             if isinstance(result, DuplicateDocument):
@@ -177,7 +177,7 @@ def write_clean_outputs(
             elif isinstance(result, CleanedDocument):
                 write_cleaned(result, out_dir, config.source_lang, audit, staged)
                 for segment in segment_document(result, detector, config.source_lang):
-                    drop = seen.drop(segment) if seen is not None and segment.lang == config.source_lang else None
+                    drop = drop_repeat(segment) if segment.lang == config.source_lang else None
                     if drop is None:
                         segments.write(json_line(segment.to_dict()))
                     else:

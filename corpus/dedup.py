@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
@@ -117,6 +117,11 @@ class SeenSegments:
     @property
     def nbytes(self) -> int:
         return self._table.nbytes
+
+
+def repeated_segment_drops(config: DedupConfig) -> Callable[[Segment], AuditEvent | None]:
+    """What drops a source segment already seen in the run (:meth:`SeenSegments.drop`); nothing under mode ``none``."""
+    return SeenSegments().drop if config.mode != "none" else lambda segment: None
 
 
 def _segment_id(docs: list[str], position: Position) -> str:

@@ -66,9 +66,9 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
         raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def run_languages(run_dir: Path) -> Languages:
-    """The languages a run's records are keyed by, and its TMX codes, from its manifest."""
-    config = read_manifest(run_dir).get("config", {})
+def run_languages(run_dir: Path, manifest: dict[str, Any] | None = None) -> Languages:
+    """The languages a run's records are keyed by, and its TMX codes, from its manifest (read when not given)."""
+    config = (manifest if manifest is not None else read_manifest(run_dir)).get("config", {})
     try:
         return Languages(config["clean"]["source_lang"], config["target_lang"],
                          config.get("tmx_source_code"), config.get("tmx_target_code"))

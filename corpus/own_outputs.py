@@ -8,11 +8,13 @@ link, ``..``) is recognised too.
 
 from __future__ import annotations
 
-import json
 import os
+import stat
 from pathlib import Path
 
 from ..normalise import SkipRule
+from .errors import CorpusError
+from .manifest import read_manifest_file
 
 OUTPUT_FOLDER = "skipped: the output folder of this run"
 CACHE_FILE = "skipped: the translation cache of this run"
@@ -25,10 +27,14 @@ def own_outputs(out_dir: Path | None, cache_path: Path | None = None) -> SkipRul
            if path is not None}
 
     def skip(path: Path) -> str:
-        reason = own.get(_identity(path))
+        try:
+            status = os.stat(path)
+        except OSError:
+            return own.get(os.path.realpath(path), "")
+        reason = own.get((status.st_dev, status.st_ino))
         if reason:
             return reason
-        return EARLIER_OUTPUT_FOLDER if _holds_manifest(path) else ""
+        return EARLIER_OUTPUT_FOLDER if stat.S_ISDIR(status.st_mode) and _holds_manifest(path) else ""
     return skip
 
 
@@ -42,7 +48,6 @@ def _identity(path: Path) -> tuple[int, int] | str:
 
 def _holds_manifest(folder: Path) -> bool:
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return read_manifest_file(folder / "manifest.json").get("tool") == "passerelle"
+    except CorpusError:
         return False
-    return isinstance(manifest, dict) and manifest.get("tool") == "passerelle"

@@ -49,7 +49,7 @@ from ..translate import (
 )
 from .cache import TranslationCache
 from .clean_job import clean_inputs, write_cleaned, write_duplicate
-from .dedup import DedupConfig, DuplicateDocument, SeenSegments
+from .dedup import DedupConfig, DuplicateDocument, repeated_segment_drops
 from .outcomes import CleanSummary, InputReport
 from .output_lock import output_folder_lock
 from .own_outputs import own_outputs
@@ -285,7 +285,7 @@ class _PairMaker:
         self._outputs, self._summary, self._progress = outputs, summary, progress
         self._detector = LanguageDetector(config.detect)
         self._engine_id = translator.engine_id if translator is not None else "none"
-        self._seen = SeenSegments() if config.dedup.mode != "none" else None
+        self._drop_repeat = repeated_segment_drops(config.dedup)
         self._pending: list[Segment] = []
 
     def add_document(self, result: CleanedDocument) -> None:
@@ -306,7 +306,7 @@ class _PairMaker:
 
     def _pair(self, segment: Segment) -> None:
         """Queue a source segment for translation, unless its normalised text was paired before."""
-        drop = self._seen.drop(segment) if self._seen is not None else None
+        drop = self._drop_repeat(segment)
         if drop is None:
             self._pending.append(segment)
         else:

@@ -15,15 +15,16 @@ what the audit kept of it (every dropped block and every edit).
 from __future__ import annotations
 
 import heapq
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from html import escape
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from ..normalise import CleanConfig, InputError, InputRef, read_document
 from .errors import CorpusError
+from .export import read_records, run_languages
 from .manifest import read_manifest
 
 # How many pairs each pair table shows, and how many documents get a section of their own.
@@ -59,15 +60,27 @@ def _page(out_dir: Path, manifest: dict[str, Any]) -> Iterator[str]:
     counts = manifest.get("counts", {})
     yield f"<section id=\"rules\"><h2>Per rule</h2>{_bars(counts.get('rules', {}))}</section>\n"
     yield f"<section id=\"flags\"><h2>Per flag</h2>{_bars(counts.get('flags', {}))}</section>\n"
-    records = list(_records(out_dir / "corpus.jsonl"))
-    source, target = _languages(manifest)
-    lowest = heapq.nsmallest(PAIRS_SHOWN, (r for r in records if r.get("score") is not None), key=lambda r: r["score"])
-    flagged = [r for r in records if r.get("flags")][:PAIRS_SHOWN]
-    yield f"<section id=\"lowest\"><h2>Lowest scores</h2>{_pairs(lowest, source, target)}</section>\n"
-    yield f"<section id=\"flagged\"><h2>Flagged pairs</h2>{_pairs(flagged, source, target)}</section>\n"
+    yield from _pair_sections(out_dir, manifest)
     yield "<section id=\"documents\"><h2>Documents</h2>\n"
     yield from _documents(out_dir, manifest)
     yield "</section>\n</body></html>\n"
+
+
+def _pair_sections(out_dir: Path, manifest: dict[str, Any]) -> Iterator[str]:
+    """The lowest-scored and the flagged pairs, each from its own pass over corpus.jsonl (none for a clean job),
+    so that memory does not grow with the corpus."""
+    corpus = out_dir / "corpus.jsonl"
+    lowest: list[dict[str, Any]] = []
+    flagged: list[dict[str, Any]] = []
+    source = target = ""
+    if corpus.exists():
+        langs = run_languages(out_dir, manifest)
+        source, target = langs.source, langs.target
+        lowest = heapq.nsmallest(PAIRS_SHOWN, (r for r in read_records(corpus) if r.get("score") is not None),
+                                 key=lambda r: r["score"])
+        flagged = list(islice((r for r in read_records(corpus) if r.get("flags")), PAIRS_SHOWN))
+    yield f"<section id=\"lowest\"><h2>Lowest scores</h2>{_pairs(lowest, source, target)}</section>\n"
+    yield f"<section id=\"flagged\"><h2>Flagged pairs</h2>{_pairs(flagged, source, target)}</section>\n"
 
 
 def _summary(manifest: dict[str, Any]) -> str:
@@ -148,25 +161,10 @@ def _input_lines(outcome: dict[str, Any], events: list[dict[str, Any]], clean: C
 
 def _events_by_document(path: Path) -> dict[str, list[dict[str, Any]]]:
     events: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for event in _records(path):
-        events[event.get("doc", "")].append(event)
+    if path.exists():
+        for event in read_records(path):
+            events[event.get("doc", "")].append(event)
     return events
-
-
-def _records(path: Path) -> Iterator[dict[str, Any]]:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                yield json.loads(line)
-    except FileNotFoundError:
-        return
-    except (OSError, ValueError) as exc:
-        raise CorpusError(f"cannot read {path}: {exc}") from exc
-
-
-def _languages(manifest: dict[str, Any]) -> tuple[str, str]:
-    config = manifest.get("config", {})
-    return config.get("clean", {}).get("source_lang", "fr"), config.get("target_lang", "en")
 
 
 def _table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]], classes: tuple[str, ...] = ()) -> str:
