@@ -109,7 +109,7 @@ def digits(line: Line, lang: str) -> float:
 
 
 def has_date(line: Line, lang: str) -> float:
-    return float(bool(p.DIGIT.search(line.block.text) and p.DATE.search(line.block.text)))
+    return float(p.holds_date(line.block.text))
 
 
 def has_time(line: Line, lang: str) -> float:
@@ -201,22 +201,23 @@ def page_features(blocks: Sequence[Block], verdicts: Sequence[Verdict], region: 
     lines = [Line(b, v, words(b), prose_words(b, v, lang)) for b, v in zip(blocks, verdicts)]
     local = [{name: feature(line, lang) for name, feature in LINE_FEATURES} for line in lines]
     page = _page_columns(lines, local, region)
+    column = {name: [values[name] for values in local] for name in {*_NEIGHBOUR_FEATURES, *_WINDOW_FEATURES}}
     rows = []
     for index in range(len(lines)):
         row = [local[index][name] for name, _ in LINE_FEATURES]
-        row += [_at(local, index + offset, name) for offset in _NEIGHBOURS for name in _NEIGHBOUR_FEATURES]
-        row += [_window_mean(local, index, width, name) for width in _WINDOWS for name in _WINDOW_FEATURES]
+        row += [_at(column[name], index + offset) for offset in _NEIGHBOURS for name in _NEIGHBOUR_FEATURES]
+        row += [_window_mean(column[name], index, width) for width in _WINDOWS for name in _WINDOW_FEATURES]
         row += [page[name][index] for name in PAGE_FEATURES]
         rows.append(row)
     return rows
 
 
-def _at(local: list[dict[str, float]], index: int, name: str) -> float:
-    return local[index][name] if 0 <= index < len(local) else 0.0
+def _at(column: list[float], index: int) -> float:
+    return column[index] if 0 <= index < len(column) else 0.0
 
 
-def _window_mean(local: list[dict[str, float]], index: int, width: int, name: str) -> float:
-    around = [local[i][name] for i in range(max(0, index - width), min(len(local), index + width + 1)) if i != index]
+def _window_mean(column: list[float], index: int, width: int) -> float:
+    around = column[max(0, index - width):index] + column[index + 1:index + width + 1]
     return sum(around) / len(around) if around else 0.0
 
 

@@ -316,8 +316,8 @@ _DATELINE_WORDS = frozenset({"le", "du", "à", "at", "on", "el", "de", "publié"
 def dateline(block: Block, ctx: BlockContext) -> Verdict | None:
     """A line that is a date plus at most a place, site or author name, the date at or near its end
     (``Paris, le 3 mars 2024 à 10h30``); ``15 mars 1931 à Colombes : France - Allemagne 1-0`` goes on after it."""
-    if len(_words(block)) > 16 or block.text.endswith(("!", "?")) or not p.DIGIT.search(block.text):
-        return None  # every date has digits; most lines have none, and the date pattern is slow
+    if len(_words(block)) > 16 or block.text.endswith(("!", "?")) or not p.holds_date(block.text):
+        return None
     dates = list(p.DATE.finditer(block.text))
     if not dates:
         return None
@@ -429,7 +429,7 @@ def breadcrumb(block: Block, ctx: BlockContext) -> Verdict | None:
     parts = [part for part in separator.split(block.text) if part.strip()]
     if len(parts) < 2 or _ends_sentence(block) or any(len(part.split()) > 8 for part in parts):
         return None
-    if any(p.DATE.search(part) or p.BYLINE_LABEL.match(part) for part in parts):
+    if any(p.holds_date(part) or p.BYLINE_LABEL.match(part) for part in parts):
         return Verdict(Role.DATELINE, False, "metadata_bar")
     if len(parts) >= 3:
         return Verdict(Role.NAVIGATION, False, "breadcrumb")

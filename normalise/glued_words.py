@@ -36,10 +36,11 @@ BRAND_LEXICONS = ("en",)
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 _CASE_CHANGE = re.compile(r"[^\W\d_]{2}[A-ZÀ-ÖØ-ÞŒ][^\W\d_]")
-_LONG_WORD = re.compile(r"[^\W\d_]{6}")
+_LONG_WORD = re.compile(r"[^\W\d_]{6,}")  # the only words _best_cut may split
 _PUNCT_GLUE = re.compile(r"(?P<left>[^\W\d_]{2,})(?P<mark>[.!?;])(?P<right>[^\W\d_]{2,})")
 _COMMA_GLUE = re.compile(r"(?<=[^\s\d,]),(?=[^\W\d_])")
-_ANY_PUNCTUATION_GLUE = re.compile(f"{_PUNCT_GLUE.pattern}|{_COMMA_GLUE.pattern}")
+# Where _PUNCT_GLUE or _COMMA_GLUE would match, searched for from the mark (see typography's guillemets).
+_ANY_PUNCTUATION_GLUE = re.compile(r"[.!?;](?<=[^\W\d_]{2}[.!?;])(?=[^\W\d_]{2})|,(?<=[^\s\d,],)(?=[^\W\d_])")
 _GUILLEMET_GLUE = re.compile(f"{GLUED_OPENING_GUILLEMET}|{GLUED_CLOSING_GUILLEMET}")
 
 
@@ -129,7 +130,7 @@ def split_glued_function_words(text: str, lang: str) -> Repair:
             splits.append(f"{word} → {word[:cut]} {word[cut:]}")
             return f"{word[:cut]} {word[cut:]}"
 
-        return _LETTERS.sub(split_word, masked), splits
+        return _LONG_WORD.sub(split_word, masked), splits
     return _masked(text, repair, _LONG_WORD)
 
 

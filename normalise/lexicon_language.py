@@ -57,17 +57,29 @@ _PLAIN_WORD = re.compile(r"[a-zà-öø-ÿœ]+")
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def word_zipf(word: str, lang: str) -> float:
     if _PLAIN_WORD.fullmatch(word):
-        frequency = get_frequency_dict(lang).get(word, 0.0)
+        frequency = get_frequency_dict(lang, "best").get(word, 0.0)  # the very call (and cache entry) of zipf_frequency
         # zipf_frequency's own rounding of log10(frequency per billion words).
         return round(math.log10(frequency) + 9, 2) if frequency > 0 else 0.0
     return zipf_frequency(word, lang)
 
 
+# One look-up per word for all candidates at once: the detector and the rules score every
+# sentence and line against the same set.
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def word_zipfs(word: str, candidates: tuple[str, ...]) -> tuple[float, ...]:
+    return tuple(word_zipf(word, lang) for lang in candidates)
+
+
 def lexicon_scores(words: list[str], candidates: tuple[str, ...]) -> dict[str, float]:
     """Sum of the words' Zipf frequencies per language: a unigram log10-likelihood, up to a constant."""
-    return {lang: sum(word_zipf(w, lang) for w in words) for lang in candidates}
+    if not words:
+        return dict.fromkeys(candidates, 0)
+    columns = zip(*[word_zipfs(w, candidates) for w in words])
+    return {lang: sum(column) for lang, column in zip(candidates, columns)}
 
 
+# Cached: both cleaning passes, and several rules, ask it of the same line.
+@lru_cache(maxsize=LINE_CACHE_SIZE)
 def guess_language(text: str, candidates: tuple[str, ...]) -> LanguageGuess:
     """The lexicon's evidence for the language of ``text`` among ``candidates`` (ISO 639-1 codes)."""
     words = words_of(text, MAX_WORDS)

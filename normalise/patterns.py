@@ -98,6 +98,15 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 MONTH = re.compile(rf"\b(?:{_MONTH})\b", re.IGNORECASE)
+# Every DATE match holds four digits or a digit, a separator and a digit. The date pattern is
+# slow (names of months and weekdays tried at every word), and most lines have neither.
+_DATE_DIGITS = re.compile(r"\d{4}|\d[/.-]\d")
+
+
+def holds_date(text: str) -> bool:
+    return bool(_DATE_DIGITS.search(text) and DATE.search(text))
+
+
 DIGIT = re.compile(r"\d")
 TIME = re.compile(r"\b\d{1,2}\s*(?:h|:)\s*\d{2}(?::\d{2})?\b", re.IGNORECASE)
 

@@ -27,6 +27,9 @@ PROTECTED = re.compile(
     r"|(?<!\S)[:;]-?[()DPp](?!\S)",  # smiley
     re.IGNORECASE,
 )
+# What every match of PROTECTED holds, found from its first character: most paragraphs hold
+# none, and PROTECTED's domain names are tried at every word.
+_PROTECTED_HINT = re.compile(rf"://|www\.|@|\.(?:{_TLD})(?![\w-])|[:;]-?[()DPp]", re.IGNORECASE)
 
 # Masks are plane 15-16 private-use characters, above any the text itself holds.
 _FIRST_MASK = 0xF0000
@@ -53,6 +56,8 @@ class MaskedText:
 @lru_cache(maxsize=4096)
 def mask_protected(text: str) -> MaskedText:
     # Cached: the glued-word rules each mask the same paragraph, round after round.
+    if not _PROTECTED_HINT.search(text):
+        return MaskedText(text)
     found = tuple(m.group() for m in PROTECTED.finditer(text))
     if not found:
         return MaskedText(text)

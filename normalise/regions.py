@@ -99,7 +99,7 @@ def is_comment_header(block: Block) -> bool:
         return False
     count = words(block)
     short = count <= _COMMENT_HEADER_WORDS or (count <= _UNPUNCTUATED_COMMENT_HEADER_WORDS and not p.TERMINAL.search(text))
-    return short and bool(p.TIME.search(text)) and bool(p.DATE.search(text) or p.MONTH.search(text))
+    return short and bool(p.TIME.search(text)) and (p.holds_date(text) or bool(p.MONTH.search(text)))
 
 
 def find_article(blocks: Sequence[Block], verdicts: Sequence[Verdict], lang: str) -> ArticleRegion | None:

@@ -56,17 +56,14 @@ def _source_spans(source: str, block: Block, texts: list[str]) -> Iterator[Span]
     that, by where the previous sentence ended and the block's end.
     """
     start, end = block.span
-    # A character may fold to several ("ß" → "ss"); each folded letter keeps its source offset.
-    index: list[int] = []
-    folded: list[str] = []
-    for i in range(start, end):
-        if source[i].isalnum():
-            folded.append(source[i].casefold())
-            index.extend([i] * len(folded[-1]))
-    letters = "".join(folded)
+    index = [i for i, c in enumerate(source[start:end], start) if c.isalnum()]
+    letters = "".join([source[i] for i in index]).casefold()
+    if len(letters) != len(index):
+        # A character folded to several ("ß" → "ss"); each folded letter keeps its source offset.
+        index = [i for i in index for _ in source[i].casefold()]
     cursor = 0
     for number, text in enumerate(texts):
-        wanted = "".join(c.casefold() for c in text if c.isalnum())
+        wanted = "".join(filter(str.isalnum, text)).casefold()
         last = number == len(texts) - 1
         found = letters.find(wanted, cursor) if wanted else -1
         if found >= 0:

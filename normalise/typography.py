@@ -29,8 +29,10 @@ _LETTER = r"[^\W\d_]"
 # A space after a line-initial "+", "*", ">", "#" or "12." would turn the line into
 # Markdown (a list item, a quote, a heading), which cleaning the text again would strip.
 _MARKDOWN_MARKERS = ("[+*>]", *(f"#{{{n}}}" for n in range(1, 7)), *(f"\\d{{{n}}}[.)]" for n in range(1, 10)))
-_NOT_AFTER_A_MARKDOWN_MARKER = "".join(f"(?<!^{marker})" for marker in _MARKDOWN_MARKERS)
-GLUED_OPENING_GUILLEMET = rf"{_NOT_AFTER_A_MARKDOWN_MARKER}(?<=[^\s(\[«'’\-–—/])«"
+# The guillemet comes first and the look-behinds take it in: a pattern that opens with a literal
+# is searched for that character, one that opens with look-behinds is tried at every position.
+_NOT_AFTER_A_MARKDOWN_MARKER = "".join(f"(?<!^{marker}«)" for marker in _MARKDOWN_MARKERS)
+GLUED_OPENING_GUILLEMET = rf"«{_NOT_AFTER_A_MARKDOWN_MARKER}(?<=[^\s(\[«'’\-–—/]«)"
 GLUED_CLOSING_GUILLEMET = r"»(?=[^\W\d_])"
 
 
