@@ -12,9 +12,13 @@ then dropped as :mod:`.dedup` says.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
+
+import numpy as np
 
 from ..normalise import (
     CleanConfig,
@@ -25,18 +29,28 @@ from ..normalise import (
     InputError,
     InputRef,
     LanguageDetector,
+    RepeatedLines,
     SkipRule,
     clean_document,
     iter_input_refs,
+    page_line_keys,
+    prepare_cleaning,
     read_document,
-    repeated_lines,
     segment_document,
 )
-from .dedup import CopiesOfPages, DedupConfig, DuplicateDocument, drop_near_duplicates, repeated_segment_drops
+from .dedup import (
+    CopiesOfPages,
+    DedupConfig,
+    DuplicateDocument,
+    NearDuplicates,
+    drop_near_duplicates,
+    repeated_segment_drops,
+)
 from .manifest import build_manifest, write_manifest
 from .outcomes import BatchResult, CleanSummary, InputFailure, InputReport, SkippedInput
 from .output_lock import output_folder_lock
 from .own_outputs import own_outputs
+from .workers import Shared, Workers
 from .writers import StagedFiles, document_file, json_line, prepare_output_folder
 
 CHANGED = "changed while the run was going: read again, it differed; run again once it is complete"
@@ -50,6 +64,7 @@ def clean(
     glob: str = "*.txt",
     on_input: InputReport | None = None,
     dedup: DedupConfig = DedupConfig(),
+    workers: int = 1,
 ) -> CleanSummary:
     """Clean ``inputs`` into an output folder, or into an open text stream.
 
@@ -63,11 +78,19 @@ def clean(
     An input that cannot be read is recorded and the batch goes on;
     ``on_input`` hears of every input's outcome as soon as it is known.
     The folder is the job's alone while it runs (:func:`output_folder_lock`),
-    and never read as an input.
+    and never read as an input. ``workers`` processes read and clean the
+    documents (:class:`Workers`); what is written is the same for any number.
     """
+    prepare_cleaning(config)
+    with Workers(workers) as pool:
+        return _clean_with(pool, inputs, destination, config, detect, glob, on_input, dedup)
+
+
+def _clean_with(workers: Workers, inputs: Iterable[str], destination: Path | IO[str], config: CleanConfig,
+                detect: DetectConfig | None, glob: str, on_input: InputReport | None, dedup: DedupConfig) -> CleanSummary:
     summary = CleanSummary()
     if not isinstance(destination, Path):
-        for result in clean_inputs(inputs, config, glob, dedup):
+        for result in clean_inputs(inputs, config, glob, dedup, workers=workers):
             summary.record(result, on_input)
             if isinstance(result, CleanedDocument):
                 destination.write(result.text)
@@ -75,7 +98,7 @@ def clean(
     detect = detect or DetectConfig(candidates=config.language_candidates)
     prepare_output_folder(destination)
     with output_folder_lock(destination), StagedFiles() as staged:
-        results = clean_inputs(inputs, config, glob, dedup, own_outputs(destination))
+        results = clean_inputs(inputs, config, glob, dedup, own_outputs(destination), workers)
         for result in write_clean_outputs(results, destination, staged, config, LanguageDetector(detect), dedup):
             summary.record(result, on_input)
         summary.require_some_input(destination)
@@ -96,63 +119,118 @@ def clean_inputs(
     glob: str = "*.txt",
     dedup: DedupConfig = DedupConfig(),
     skip: SkipRule | None = None,
+    workers: Workers | None = None,
 ) -> Iterator[BatchResult]:
     """Clean every input in turn; an unreadable one yields an :class:`InputFailure` and the batch goes on,
     a near-duplicate of an earlier one a :class:`DuplicateDocument` (``dedup`` mode ``near``), and
-    what ``skip`` keeps out of the walk over input folders a :class:`SkippedInput`."""
-    return drop_near_duplicates(_cleaned_inputs(inputs, config, glob, dedup, skip), dedup)
+    what ``skip`` keeps out of the walk over input folders a :class:`SkippedInput`. ``workers`` read and
+    clean the documents (by default this process alone); the results are the same, in input order."""
+    return drop_near_duplicates(_cleaned_inputs(inputs, config, glob, dedup, skip, workers or Workers(1)), dedup)
 
 
-def _cleaned_inputs(inputs: Iterable[str], config: CleanConfig, glob: str, dedup: DedupConfig,
-                    skip: SkipRule | None) -> Iterator[CleanedDocument | InputFailure | SkippedInput]:
+@dataclass(frozen=True)
+class _Page:
+    """One input as a worker gets it: where to read it, or, for standard input (which only this process
+    can read, and only once), the document or why it could not be read; and the short digest the
+    batch-wide pass read of it (0 when it could not be read, None when there was no such pass)."""
+
+    ref: InputRef
+    doc_id: str
+    document: Document | None = None
+    error: InputError | None = None
+    fingerprint: int | None = None
+
+    def load(self, config: CleanConfig) -> Document:
+        if self.error is not None:
+            raise self.error
+        return self.document or read_document(self.ref, self.doc_id, config.max_input_bytes, config.html)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every worker needs besides the page: the settings and the batch's repeated lines."""
+
+    config: CleanConfig
+    dedup: DedupConfig
+    repeated: Shared[frozenset[str]] = Shared(frozenset())
+
+
+# What the batch-wide pass learns of a page: its fingerprint, its short lines' keys, the signature of its prose.
+_Survey = tuple[int, frozenset[str], np.ndarray | None]
+
+
+def _cleaned_inputs(inputs: Iterable[str], config: CleanConfig, glob: str, dedup: DedupConfig, skip: SkipRule | None,
+                    workers: Workers) -> Iterator[tuple[CleanedDocument | InputFailure | SkippedInput, np.ndarray | None]]:
+    """Each input's result with the MinHash signature of its cleaned text (under dedup mode ``near``)."""
     refs = list(iter_input_refs(inputs, glob, skip))
     ids = DocumentIds()
-    stdin_cache: dict[str, Document] = {}
-
-    def load(ref: InputRef, doc_id: str) -> Document:
-        # Standard input can be read only once, yet the batch may need it twice.
-        if ref.is_stdin:
-            if doc_id not in stdin_cache:
-                stdin_cache[doc_id] = read_document(ref, doc_id, config.max_input_bytes, config.html)
-            return stdin_cache[doc_id]
-        return read_document(ref, doc_id, config.max_input_bytes, config.html)
-
-    doc_ids = ["" if ref.skipped else ids.assign(ref) for ref in refs]
-    repeated: frozenset[str] = frozenset()
-    # What the batch-wide pass read of each input: 8 bytes of its sha256 (0 when it could not be read).
-    read_before = array("Q")
+    pages = [None if ref.skipped else _page(ref, ids.assign(ref), config) for ref in refs]
+    job = _Job(config, dedup)
+    fingerprints: array[int] | None = None
     if 0 < config.repeat_min_docs <= len(refs):
-        texts = _readable_texts(refs, doc_ids, load, read_before)
-        repeated = repeated_lines(texts, config, CopiesOfPages(dedup).page_of)
-    for index, (ref, doc_id) in enumerate(zip(refs, doc_ids)):
-        if ref.skipped:
-            yield SkippedInput(ref.path, ref.skipped)
-            continue
-        try:
-            document = load(ref, doc_id)
-        except InputError as exc:
-            yield InputFailure(exc.path, exc.reason)
-            continue
-        if read_before and read_before[index] != _fingerprint(document):
-            yield InputFailure(ref.label, CHANGED)
-            continue
-        yield clean_document(document, config, repeated)
+        fingerprints = array("Q")
+        counter, copies = RepeatedLines(config.repeat_min_docs), CopiesOfPages(dedup)
+        for survey in workers.map(_survey_pages, [(page, job) for page in pages if page is not None]):
+            fingerprints.append(survey[0] if survey else 0)
+            if survey:
+                counter.add(copies.page_of_signature(survey[2]), survey[1])
+        job = _Job(config, dedup, workers.share(counter.repeated()))
+    fingerprint = iter(fingerprints) if fingerprints is not None else None
+    tasks = ((replace(page, fingerprint=next(fingerprint) if fingerprint else None), job) for page in pages if page)
+    results = workers.map(_clean_pages, tasks)
+    for ref, page in zip(refs, pages):
+        yield (SkippedInput(ref.path, ref.skipped), None) if page is None else next(results)
 
 
-def _readable_texts(refs: list[InputRef], doc_ids: list[str], load: Callable[[InputRef, str], Document],
-                    fingerprints: array[int]) -> Iterator[str]:
-    """The text of every input that can be read, each one's fingerprint appended to ``fingerprints``."""
-    for ref, doc_id in zip(refs, doc_ids):
-        if ref.skipped:
-            fingerprints.append(0)
-            continue
+def _page(ref: InputRef, doc_id: str, config: CleanConfig) -> _Page:
+    if not ref.is_stdin:
+        return _Page(ref, doc_id)
+    try:
+        return _Page(ref, doc_id, document=read_document(ref, doc_id, config.max_input_bytes, config.html))
+    except InputError as exc:
+        return _Page(ref, doc_id, error=exc)
+
+
+def _survey_pages(pages: list[tuple[_Page, _Job]]) -> list[_Survey | None]:
+    """Worker: for the batch-wide pass, what it counts of each page (None for one that cannot be read)."""
+    surveys: list[_Survey | None] = []
+    for page, job in pages:
         try:
-            document = load(ref, doc_id)
+            document = page.load(job.config)
         except InputError:
-            fingerprints.append(0)
+            surveys.append(None)
             continue
-        fingerprints.append(_fingerprint(document))
-        yield document.text
+        text = document.text
+        surveys.append((_fingerprint(document), page_line_keys(text, job.config), _copies(job.dedup).signature(text)))
+    return surveys
+
+
+def _clean_pages(pages: list[tuple[_Page, _Job]]) -> list[tuple[CleanedDocument | InputFailure, np.ndarray | None]]:
+    """Worker: each page read and cleaned, with the signature of its cleaned text under dedup mode ``near``."""
+    results: list[tuple[CleanedDocument | InputFailure, np.ndarray | None]] = []
+    for page, job in pages:
+        try:
+            document = page.load(job.config)
+        except InputError as exc:
+            results.append((InputFailure(exc.path, exc.reason), None))
+            continue
+        if page.fingerprint is not None and page.fingerprint != _fingerprint(document):
+            results.append((InputFailure(page.ref.label, CHANGED), None))
+            continue
+        cleaned = clean_document(document, job.config, job.repeated.get())
+        results.append((cleaned, _near(job.dedup).signature(cleaned.text) if job.dedup.mode == "near" else None))
+    return results
+
+
+# Only their signatures are used in a worker: one of each per process and setting.
+@lru_cache(maxsize=4)
+def _copies(dedup: DedupConfig) -> CopiesOfPages:
+    return CopiesOfPages(dedup)
+
+
+@lru_cache(maxsize=4)
+def _near(dedup: DedupConfig) -> NearDuplicates:
+    return NearDuplicates(dedup)
 
 
 def _fingerprint(document: Document) -> int:

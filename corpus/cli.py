@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ..machine import available_cores
 from ..normalise import HTML_MODES, PROFILES, CleanConfig, DetectConfig, NormaliseError
 from ..translate import (
     ENGINES,
@@ -194,12 +195,18 @@ def _engine_options(command: F) -> F:
         click.option("--compute-type", default=EngineOptions.compute_type, show_default=True,
                      help="CTranslate2 compute type; auto is int8 on CPU, int8_float16 on GPU."),
         click.option("--intra-threads", type=click.IntRange(min=0), default=EngineResources.intra_threads, show_default=True,
-                     help="Threads per translation batch (0: CTranslate2 decides). Changes no output."),
-        click.option("--inter-threads", type=click.IntRange(min=1), default=EngineResources.inter_threads, show_default=True,
-                     help="Batches translated in parallel. Changes no output."),
+                     help="Threads per translation batch (0: the cores over --inter-threads on CPU, CTranslate2's "
+                          "choice on a GPU). Changes no output."),
+        click.option("--inter-threads", type=click.IntRange(min=0), default=EngineResources.inter_threads, show_default=True,
+                     help="Batches translated side by side (0: one per core on CPU, one on a GPU). Changes no output."),
         click.option("--batch-tokens", type=click.IntRange(min=1), default=EngineResources.batch_tokens, show_default=True,
                      help="Token budget of one translation batch. Changes no output."),
     )(with_config)  # type: ignore[return-value]
+
+
+_workers_option = click.option(
+    "--workers", type=click.IntRange(min=1), default=available_cores(), show_default="the cores this process may use",
+    help="Processes that read and clean documents (in run, ahead of translation). Changes no output.")
 
 
 def _cache_option(help_text: str) -> Callable[[F], F]:
@@ -248,9 +255,10 @@ def _interrupt_on_sigterm() -> None:
                    "Without it, cleaned text goes to stdout.")
 @_clean_options
 @_dedup_options
+@_workers_option
 @_quiet_option
 def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config: CleanConfig, dedup: DedupConfig,
-          quiet: bool) -> None:
+          workers: int, quiet: bool) -> None:
     """Strip boilerplate, captions and Markdown from INPUTS (files, folders, or - for stdin).
 
     \b
@@ -264,7 +272,7 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
     destination = out_dir if out_dir is not None else sys.stdout
     show = not quiet and sys.stderr.isatty()
     with _progress_bar(show, lambda: clean_job.count_inputs(inputs, glob, out_dir), "cleaning") as bar:
-        summary = clean_job.clean(inputs, destination, clean_config, detect, glob, bar.on_input(quiet), dedup)
+        summary = clean_job.clean(inputs, destination, clean_config, detect, glob, bar.on_input(quiet), dedup, workers)
     if not quiet:
         where = f"; wrote {out_dir}" if out_dir is not None else ""
         click.echo(f"passerelle: cleaned {summary.documents} document(s), {len(summary.failed)} failed{where}", err=True)
@@ -285,6 +293,7 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
 @_tmx_typography_option
 @click.option("--batch-segments", type=click.IntRange(min=1), default=Resources.batch_segments, show_default=True,
               help="Segments translated, cached and written together. Changes no output.")
+@_workers_option
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Every setting from a TOML file, in the schema of the manifest's config; no setting option beside it.")
 @click.option("--replay", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -293,8 +302,8 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
 def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config: CleanConfig, dedup: DedupConfig,
                 engine: EngineConfig,
                 engine_resources: EngineResources, model: Path | None, no_translate: bool, parquet: bool, cache_path: Path | None,
-                tmx_langs: tuple[str, str] | None, tmx_typography: str, batch_segments: int, config_file: Path | None,
-                replay: Path | None, quiet: bool) -> None:
+                tmx_langs: tuple[str, str] | None, tmx_typography: str, batch_segments: int, workers: int,
+                config_file: Path | None, replay: Path | None, quiet: bool) -> None:
     """Clean, segment, detect and translate INPUTS into an aligned corpus and a TMX.
 
     \b
@@ -315,7 +324,7 @@ def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config:
     show = not quiet and sys.stderr.isatty()
     with _progress_bar(show, lambda: clean_job.count_inputs(inputs, glob, out_dir, cache_path), "cleaning and translating") \
             as bar:
-        summary = run(inputs, out_dir, config, model=model, resources=Resources(batch_segments, engine_resources),
+        summary = run(inputs, out_dir, config, model=model, resources=Resources(batch_segments, engine_resources, workers),
                       cache_path=cache_path, glob=glob, progress=bar.progress, on_input=bar.on_input(quiet))
     _run_summary(summary, out_dir, quiet)
 

@@ -169,13 +169,23 @@ class NearDuplicates:
 
     def check(self, name: str, text: str) -> NearDuplicate | None:
         """The earlier document ``text`` is a near-duplicate of, or None (and it is kept for later comparisons)."""
+        return self.check_signature(name, self.signature(text))
+
+    def signature(self, text: str) -> np.ndarray | None:
+        """The MinHash signature of ``text``'s shingles (None for a text without words): the costly half of
+        :meth:`check`, which needs no other document and may be worked out anywhere."""
         found = shingles(text, self._config.shingle_words)
         if not found:
             return None
         minhash = MinHash(num_perm=self._config.permutations, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME,
                           hashfunc=_SHINGLE_HASH, permutations=self._permutations)
         minhash.update_batch(found)
-        signature = minhash.hashvalues.astype(np.uint32, copy=False)
+        return minhash.hashvalues.astype(np.uint32, copy=False)
+
+    def check_signature(self, name: str, signature: np.ndarray | None) -> NearDuplicate | None:
+        """:meth:`check` for a text whose :meth:`signature` is given."""
+        if signature is None:
+            return None
         bands = [self._band_digest(signature, band) for band in range(self._bands)]
         candidates = sorted({ordinal for digest in bands for ordinal in self._buckets.get(digest)})
         if candidates:
@@ -218,14 +228,17 @@ class DuplicateDocument:
         return f"near-duplicate of {self.of.earlier} (similarity {self.of.similarity:g})"
 
 
-def drop_near_duplicates(results: Iterable[T], config: DedupConfig) -> Iterator[T | DuplicateDocument]:
-    """Pass ``results`` on, each cleaned document that copies an earlier one as a :class:`DuplicateDocument`."""
+def drop_near_duplicates(signed: Iterable[tuple[T, np.ndarray | None]], config: DedupConfig) -> Iterator[T | DuplicateDocument]:
+    """Pass the results on, each cleaned document that copies an earlier one as a :class:`DuplicateDocument`.
+
+    Each result comes with the :meth:`NearDuplicates.signature` of its cleaned text (None under other modes
+    than ``near``), worked out where it was cleaned."""
     if config.mode != "near":
-        yield from results
+        yield from (result for result, _ in signed)
         return
     kept = NearDuplicates(config)
-    for result in results:
-        if isinstance(result, CleanedDocument) and (copy := kept.check(result.document.doc_id, result.text)):
+    for result, signature in signed:
+        if isinstance(result, CleanedDocument) and (copy := kept.check_signature(result.document.doc_id, signature)):
             yield DuplicateDocument(result, copy)
         else:
             yield result
@@ -244,8 +257,16 @@ class CopiesOfPages:
         self._count = 0
 
     def page_of(self, text: str) -> str:
+        return self.page_of_signature(self.signature(text))
+
+    def signature(self, text: str) -> np.ndarray | None:
+        """What :meth:`page_of` compares of a raw page: the signature of its prose lines (of all of it when it has none)."""
+        prose = "\n".join(line for line in text.splitlines() if len(line.split()) >= _PROSE_LINE_WORDS)
+        return self._near.signature(prose or text)
+
+    def page_of_signature(self, signature: np.ndarray | None) -> str:
+        """The name of the earlier page that the next page, with this :meth:`signature`, copies; else its own."""
         self._count += 1
         name = str(self._count)
-        prose = "\n".join(line for line in text.splitlines() if len(line.split()) >= _PROSE_LINE_WORDS)
-        copy = self._near.check(name, prose or text)
+        copy = self._near.check_signature(name, signature)
         return copy.earlier if copy else name

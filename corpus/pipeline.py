@@ -36,6 +36,7 @@ from ..normalise import (
     LanguageDetector,
     Segment,
     apply_typography,
+    prepare_cleaning,
     segment_document,
 )
 from ..translate import (
@@ -59,6 +60,7 @@ from .pairs import TMX_TYPOGRAPHIES, Languages, PairWriter, pair_record
 from .parquet import ParquetPairs
 from .tmx import TmxHeader, TmxWriter
 from .translate_job import TranslateStats, translate_segments
+from .workers import Workers
 from .writers import StagedFiles, json_line, prepare_output_folder
 
 
@@ -113,10 +115,13 @@ class Resources:
     batch_segments: source segments translated, cached and written together;
         bounds memory and what an interrupted run has to redo.
     engine: threads and token budget of the translation engine.
+    workers: processes that read and clean documents (:class:`Workers`),
+        ahead of translation; 1 cleans in the run's own process.
     """
 
     batch_segments: int = 256
     engine: EngineResources = field(default_factory=EngineResources)
+    workers: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -178,6 +183,16 @@ def run(
     Neither it nor the cache is ever read as an input, nor is the output
     folder of an earlier run found among the inputs.
     """
+    prepare_cleaning(config.clean)
+    # The workers start first: before the model's threads, and before the lock on the folder.
+    with Workers(resources.workers) as workers:
+        return _run_with(workers, inputs, out_dir, config, translator, model, resources, cache_path, glob, progress,
+                         on_input)
+
+
+def _run_with(workers: Workers, inputs: Iterable[str], out_dir: Path, config: RunConfig, translator: Translator | None,
+              model: Path | None, resources: Resources, cache_path: Path | None, glob: str, progress: Progress | None,
+              on_input: InputReport | None) -> RunSummary:
     prepare_output_folder(out_dir)
     summary = RunSummary()
     with output_folder_lock(out_dir), StagedFiles() as staged:
@@ -187,7 +202,7 @@ def run(
             cache_path = cache_path or out_dir / ".cache" / "translations.sqlite"
             cache = _open_cache(cache_path, files, outputs, summary) if translator is not None else None
             pairs = _PairMaker(config, translator, cache, resources.batch_segments, outputs, summary, progress)
-            documents = clean_inputs(inputs, config.clean, glob, config.dedup, own_outputs(out_dir, cache_path))
+            documents = clean_inputs(inputs, config.clean, glob, config.dedup, own_outputs(out_dir, cache_path), workers)
             read = 0
             for result in _timed(documents, summary.timings):
                 summary.inputs.record(result, on_input)

@@ -6,7 +6,17 @@
 """
 
 from .characters import LONE_SURROGATE
-from .cleaning import CleanConfig, CleanedDocument, clean_document, clean_text, document_from_text, repeated_lines
+from .cleaning import (
+    CleanConfig,
+    CleanedDocument,
+    RepeatedLines,
+    clean_document,
+    clean_text,
+    document_from_text,
+    page_line_keys,
+    prepare_cleaning,
+    repeated_lines,
+)
 from .errors import ConfigError, InputError, NormaliseError
 from .reading import DocumentIds, InputRef, SkipRule, decode_bytes, display_path, iter_input_refs, read_document
 from .segmentation import sentence_spans, split_sentences
@@ -35,6 +45,7 @@ __all__ = [
     "NormaliseError",
     "HTML_MODES",
     "PROFILES",
+    "RepeatedLines",
     "Role",
     "Segment",
     "SkipRule",
@@ -46,6 +57,8 @@ __all__ = [
     "display_path",
     "document_from_text",
     "iter_input_refs",
+    "page_line_keys",
+    "prepare_cleaning",
     "read_document",
     "repeated_lines",
     "segment_document",

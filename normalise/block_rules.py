@@ -405,7 +405,7 @@ def caption(block: Block, ctx: BlockContext) -> Verdict | None:
     captions in another language, often a Spanish or English twin of the
     French one, are dropped.
     """
-    credited = bool(p.CREDIT_PREFIX.match(block.text) or p.CREDIT_SUFFIX.search(block.text))
+    credited = bool(p.CREDIT_PREFIX.match(block.text)) or p.ends_with_credit(block.text)
     if len(_words(block)) > 80 or not (credited or _is_image_line(ctx.previous())):
         return None
     uncredited = remove_credit(block.text)

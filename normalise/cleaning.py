@@ -31,7 +31,9 @@ from .block_rules import (
 from .blocks import Join, join_split_paragraphs, split_blocks
 from .cues import CANDIDATE_LANGUAGES
 from .errors import ConfigError
+from .glued_words import BRAND_LEXICONS
 from .html_extraction import HTML_MODES
+from .lexicon_language import load_word_lists
 from .reading import normalise_newlines
 from .records import Action, AuditEvent, Block, Decoding, Document, Role, Verdict
 from .regions import ArticleRegion, article_structure, find_article
@@ -127,22 +129,48 @@ def repeated_lines(texts: Iterable[str], config: CleanConfig, page_of: Callable[
     if config.repeat_min_docs <= 0:
         return frozenset()
     page_of = page_of or line_key
-    pages_seen: dict[str, tuple[Hashable, ...]] = {}
-    repeated: set[str] = set()
+    counter = RepeatedLines(config.repeat_min_docs)
     for text in texts:
-        page = page_of(text)
-        for key in {line_key(b.text) for b in split_blocks(text) if len(b.text) <= config.repeat_max_chars}:
-            if key in repeated:
+        counter.add(page_of(text), page_line_keys(text, config))
+    return counter.repeated()
+
+
+def page_line_keys(text: str, config: CleanConfig) -> frozenset[str]:
+    """The keys of the lines of ``text`` short enough to be site chrome: what :func:`repeated_lines` counts of a page."""
+    return frozenset(line_key(b.text) for b in split_blocks(text) if len(b.text) <= config.repeat_max_chars)
+
+
+class RepeatedLines:
+    """The count behind :func:`repeated_lines`, fed one page at a time, in input order, from wherever the
+    pages' line keys were worked out (worker processes read and split the pages of a large batch)."""
+
+    def __init__(self, min_docs: int) -> None:
+        self._min_docs = min_docs
+        self._pages_seen: dict[str, tuple[Hashable, ...]] = {}
+        self._repeated: set[str] = set()
+
+    def add(self, page: Hashable, keys: Iterable[str]) -> None:
+        for key in keys:
+            if key in self._repeated:
                 continue
-            seen = pages_seen.get(key, ())
+            seen = self._pages_seen.get(key, ())
             if page in seen:
                 continue
-            if len(seen) + 1 >= config.repeat_min_docs:
-                repeated.add(key)
-                pages_seen.pop(key, None)
+            if len(seen) + 1 >= self._min_docs:
+                self._repeated.add(key)
+                self._pages_seen.pop(key, None)
             else:
-                pages_seen[key] = (*seen, page)
-    return frozenset(repeated)
+                self._pages_seen[key] = (*seen, page)
+
+    def repeated(self) -> frozenset[str]:
+        return frozenset(self._repeated)
+
+
+def prepare_cleaning(config: CleanConfig) -> None:
+    """Load now what cleaning reads on first use (the article model, the word lists of the candidate
+    languages), so that worker processes started from this one find it loaded."""
+    shipped_model()
+    load_word_lists(tuple(dict.fromkeys((*config.language_candidates, config.source_lang, *BRAND_LEXICONS))))
 
 
 def clean_document(

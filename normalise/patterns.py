@@ -132,6 +132,14 @@ CREDIT_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 
+
+def ends_with_credit(text: str) -> bool:
+    """CREDIT_SUFFIX found in ``text``. Each of its credits holds a colon or a ©, or closes the line with a
+    bracket; most lines have none of these, and the pattern's labels are otherwise tried at every position."""
+    bracketed = text.rstrip().removesuffix("|").rstrip().endswith(")")
+    return (bracketed or ":" in text or "©" in text) and bool(CREDIT_SUFFIX.search(text))
+
+
 # A whole line that is only a credit.
 CREDIT_ONLY = re.compile(
     rf"^(?:(?:{_CREDIT_LABEL})\s*:?\s*)?(?:©\s*)?(?:{_AGENCY})(?:\s*/\s*[\w .'-]+)?\s*\|?$"

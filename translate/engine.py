@@ -5,8 +5,9 @@ sentence at a time and forces its own beam; here the caller's segments go to
 the package's CTranslate2 model directly:
 
     mask placeholders → SentencePiece encode → split over-long segments at clause
-    or word boundaries → sort by length → batches within a token budget →
-    translate_batch → decode → restore order, rejoin pieces, restore placeholders
+    or word boundaries → one translate_batch over the whole list (CTranslate2 sorts
+    it by length, cuts batches within a token budget and runs inter_threads of them
+    side by side) → decode → rejoin pieces, restore placeholders
 
 Each translation keeps its length-normalised log-probability (mean per target
 token). The model loads on first use, once per process for a given package and settings.
@@ -15,12 +16,13 @@ token). The model loads on first use, once per process for a given package and s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..machine import available_cores
 from .errors import ModelError
 from .packages import InstalledPackage
 from .placeholders import mask
@@ -90,14 +92,27 @@ class EngineResources:
     other thread counts or another batch budget reuses the cache and writes the
     same outputs.
 
-    batch_tokens: token budget of one batch (source tokens × batch size).
-    inter_threads: batches translated in parallel.
-    intra_threads: threads per batch (0: CTranslate2 decides).
+    batch_tokens: token budget of one batch: the source tokens of its segments,
+        as CTranslate2 counts them (``batch_type="tokens"``).
+    inter_threads: batches translated side by side (0: one per core on CPU,
+        one on a GPU, where each would hold another copy of the model).
+    intra_threads: threads per batch (0: the cores shared out among the
+        inter_threads on CPU; CTranslate2's choice on a GPU).
+
+    On CPU, one batch per core with one thread each translates the most per
+    second (bench/translation.py: threads measured side by side).
     """
 
     batch_tokens: int = 4096
-    inter_threads: int = 1
+    inter_threads: int = 0
     intra_threads: int = 0
+
+    def threads(self, device: str) -> tuple[int, int]:
+        """(inter_threads, intra_threads) for ``device`` (``cpu`` or ``cuda``), 0 made concrete."""
+        if device != "cpu":
+            return self.inter_threads or 1, self.intra_threads
+        inter = self.inter_threads or available_cores()
+        return inter, self.intra_threads or max(1, available_cores() // inter)
 
 
 def resolve_device(device: str, compute_type: str) -> tuple[str, str]:
@@ -155,7 +170,7 @@ class ArgosEngine:
         if self._translator is None:
             device, compute_type = resolve_device(self.options.device, self.options.compute_type)
             self._translator, self._sentencepiece = _load_model(
-                self.package.path, device, compute_type, self.resources.inter_threads, self.resources.intra_threads)
+                self.package.path, device, compute_type, *self.resources.threads(device))
 
     def encode(self, text: str) -> list[str]:
         self._load()
@@ -165,20 +180,24 @@ class ArgosEngine:
         self._load()
         masked = [mask(s) for s in segments]
         pieces = [piece for index, m in enumerate(masked) for piece in self._pieces(index, m.text.strip())]
-        for batch in self._batches([p for p in pieces if p.tokens]):
-            results = self._translator.translate_batch(
-                [p.tokens for p in batch],
-                beam_size=self.options.beam_size,
-                length_penalty=self.options.length_penalty,
-                max_decoding_length=self.options.max_decoding_length,
-                max_input_length=0,
-                return_scores=True,
-            )
-            for piece, result in zip(batch, results):
-                hypothesis = result.hypotheses[0]
-                piece.text = self._sentencepiece.decode(hypothesis)
-                piece.score = float(result.scores[0])
-                piece.length = len(hypothesis)
+        # One call for the whole list: CTranslate2 sorts it by length, cuts it into batches within the token
+        # budget and translates as many side by side as it has inter_threads.
+        todo = [p for p in pieces if p.tokens]
+        results = self._translator.translate_batch(
+            [p.tokens for p in todo],
+            max_batch_size=self.resources.batch_tokens,
+            batch_type="tokens",
+            beam_size=self.options.beam_size,
+            length_penalty=self.options.length_penalty,
+            max_decoding_length=self.options.max_decoding_length,
+            max_input_length=0,
+            return_scores=True,
+        ) if todo else []
+        for piece, result in zip(todo, results):
+            hypothesis = result.hypotheses[0]
+            piece.text = self._sentencepiece.decode(hypothesis)
+            piece.score = float(result.scores[0])
+            piece.length = len(hypothesis)
         by_segment: dict[int, list[_Piece]] = {}
         for piece in pieces:
             by_segment.setdefault(piece.segment, []).append(piece)
@@ -203,17 +222,6 @@ class ArgosEngine:
         first = self._pieces(index, left)
         first[-1].joiner = separator
         return first + self._pieces(index, right)
-
-    def _batches(self, pieces: list[_Piece]) -> Iterator[list[_Piece]]:
-        """Length-sorted batches whose padded size (longest × count) stays within the token budget."""
-        batch: list[_Piece] = []
-        for piece in sorted(pieces, key=lambda p: len(p.tokens)):
-            if batch and len(piece.tokens) * (len(batch) + 1) > self.resources.batch_tokens:
-                yield batch
-                batch = []
-            batch.append(piece)
-        if batch:
-            yield batch
 
 
 @lru_cache(maxsize=4)
