@@ -81,8 +81,7 @@ def clean(
     and never read as an input. ``workers`` processes read and clean the
     documents (:class:`Workers`); what is written is the same for any number.
     """
-    prepare_cleaning(config)
-    with Workers(workers) as pool:
+    with Workers(workers, lambda: prepare_cleaning(config)) as pool:
         return _clean_with(pool, inputs, destination, config, detect, glob, on_input, dedup)
 
 

@@ -183,9 +183,8 @@ def run(
     Neither it nor the cache is ever read as an input, nor is the output
     folder of an earlier run found among the inputs.
     """
-    prepare_cleaning(config.clean)
     # The workers start first: before the model's threads, and before the lock on the folder.
-    with Workers(resources.workers) as workers:
+    with Workers(resources.workers, lambda: prepare_cleaning(config.clean)) as workers:
         return _run_with(workers, inputs, out_dir, config, translator, model, resources, cache_path, glob, progress,
                          on_input)
 

@@ -67,15 +67,20 @@ def _load(path: str) -> object:
 
 
 class Workers:
-    """``count`` processes (none for one) that :meth:`map` functions over chunks of items, in order."""
+    """``count`` processes (none for one) that :meth:`map` functions over chunks of items, in order.
 
-    def __init__(self, count: int = 1) -> None:
+    ``prepare`` loads what every worker will need, once, before they are forked (with one
+    worker there is no fork, and what is needed loads on first use)."""
+
+    def __init__(self, count: int = 1, prepare: Callable[[], None] | None = None) -> None:
         if count < 1:
             raise CorpusError(f"a job needs at least one worker, not {count}")
         self.count = count
         self._executor: ProcessPoolExecutor | None = None
         self._shared_files: list[str] = []
         if count > 1:
+            if prepare is not None:
+                prepare()
             self._executor = ProcessPoolExecutor(count, mp_context=_context(), initializer=_start_worker,
                                                  initargs=(os.getpid(),))
             # Fork every worker now, while this process has no other threads and no locks.
