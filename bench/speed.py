@@ -75,9 +75,11 @@ def _children(pid: int) -> list[int]:
 
 
 def watched(command: list[str], env: dict[str, str] | None = None) -> Measured:
-    """Run ``command``; its wall time and the last peak RSS seen of it and of each of its child processes."""
+    """Run ``command``; its wall time and the last peak RSS seen of it and of each of its child processes.
+
+    It runs outside the checkout, whose root folder would otherwise be imported as ``passerelle``."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, env=env, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     measured = Measured(0.0)
     while process.poll() is None:
         for pid in [process.pid, *_children(process.pid)]:
@@ -100,6 +102,10 @@ def install_baseline(revision: str, into: Path) -> Path:
                         str(site), str(source)], check=True)
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(source)], check=True)
+    found = subprocess.run([sys.executable, "-c", "import passerelle; print(passerelle.__file__)"], cwd=tempfile.gettempdir(),
+                           env={**os.environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, check=True).stdout
+    if not found.startswith(str(site)):
+        raise SystemExit(f"the baseline is not the package imported: {found}")
     return site
 
 
