@@ -10,11 +10,11 @@ the caller is busy with what came back (translating a batch, writing).
 The processes are forked once, when the pool opens: a job opens its pool
 before it loads a translation model (whose threads a fork would not carry)
 and before it locks its output folder (whose lock the workers must not
-hold). Workers ignore Ctrl-C and SIGTERM, which are the calling process's
-to handle: it stops the pool and cleans up as it does alone, and a worker
-whose caller died exits. A worker that dies stops the job with a
-:class:`CorpusError`; an exception raised in one reaches the caller as if
-raised there.
+hold). Workers ignore Ctrl-C, which is the calling process's to handle: it
+stops the pool and cleans up as it does alone. A SIGTERM ends a worker at
+once, and a worker whose caller died exits. A worker that dies stops the job
+with a :class:`CorpusError`; an exception raised in one reaches the caller as
+if raised there.
 """
 
 from __future__ import annotations
@@ -121,19 +121,26 @@ class Workers:
                 yield from function([item])
             return
         pending: deque[Future[list[R]]] = deque()
-        while chunk := list(islice(source, CHUNK_ITEMS)):
-            pending.append(self._executor.submit(function, chunk))
-            if len(pending) >= self.count * CHUNKS_AHEAD:
-                yield from self._result(pending.popleft())
-        while pending:
-            yield from self._result(pending.popleft())
+        try:
+            while chunk := list(islice(source, CHUNK_ITEMS)):
+                pending.append(self._executor.submit(function, chunk))
+                if len(pending) >= self.count * CHUNKS_AHEAD:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        except BrokenProcessPool:
+            raise _worker_died() from None
 
     def _result(self, future: Future[R]) -> R:
         try:
             return future.result()
         except BrokenProcessPool:
-            raise CorpusError("a worker process died (killed, or out of memory); nothing was written, "
-                              "and running the same command again resumes the job") from None
+            raise _worker_died() from None
+
+
+def _worker_died() -> CorpusError:
+    return CorpusError("a worker process died (killed, or out of memory); nothing was written, "
+                       "and running the same command again resumes the job")
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -143,8 +150,10 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _start_worker(parent: int) -> None:
+    # Ctrl-C reaches the whole process group; the caller handles it. SIGTERM is how the pool stops a
+    # worker (a broken pool ends the others so), so it ends a worker at once, not as the caller's would.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
