@@ -271,6 +271,9 @@ class _Cleaner:
         # Blocks merged into a later one, by id. The blocks themselves are held too: an
         # intermediate join is otherwise freed, and a new block could reuse its id.
         self.consumed: dict[int, Block] = {}
+        # Blocks the paragraph edits left as they were, by id, with their text and rules then: the
+        # edits would leave them so again, and the join after the drops need not run them twice.
+        self.settled: dict[int, tuple[Block, str, tuple[str, ...]]] = {}
 
     def judge(self) -> Judgement:
         self._flag_unusual_decoding()
@@ -328,9 +331,18 @@ class _Cleaner:
                                               f"{item.first.text}\n{item.second.text}", item.joined.text))
                 self.consumed.update({id(item.first): item.first, id(item.second): item.second})
             else:
-                self._edit(PARAGRAPH_EDIT_RULES, item, rounds=3)
+                self._edit_paragraph(item)
                 result.append(item)
         return result
+
+    def _edit_paragraph(self, block: Block) -> None:
+        settled = self.settled.get(id(block))
+        if settled is not None and settled[0] is block and settled[1:] == (block.text, tuple(block.rules)):
+            return
+        before = len(self.events)
+        self._edit(PARAGRAPH_EDIT_RULES, block, rounds=3)
+        if len(self.events) == before:
+            self.settled[id(block)] = (block, block.text, tuple(block.rules))
 
     def _verdicts(self, blocks: list[Block]) -> list[Verdict]:
         """What the role rules say of each block, in page order."""

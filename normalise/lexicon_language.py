@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from wordfreq import get_frequency_dict, zipf_frequency
 
@@ -45,7 +46,10 @@ class LanguageGuess:
 
 
 def words_of(text: str, limit: int | None = None) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)[:limit]]
+    if limit is None:
+        return [w.lower() for w in _WORD.findall(text)]
+    # The first words of a long paragraph, without finding all of them.
+    return [m.group().lower() for m in islice(_WORD.finditer(text), limit)]
 
 
 # Words whose frequency is a plain look-up in wordfreq's table: lower-case Latin letters, which
