@@ -1,12 +1,15 @@
 """The batch cleaning job behind ``passerelle clean``: inputs in, cleaned texts and audit out.
 
-Documents are read, cleaned and written one at a time. Before that, when the
-batch is large enough for it to matter, one pass over the inputs counts lines
-that recur across pages (site chrome); it keeps only line hashes, and counts a
-copy of an earlier page (a syndicated dispatch under other chrome) as that
-page, and a short digest of each input, so that an input that changes
-between the two passes is reported rather than half used. Duplicates are
-then dropped as :mod:`.dedup` says.
+Documents are read, cleaned and written one at a time, in input order; the
+reading and cleaning may happen in worker processes (:mod:`.workers`), a few
+documents ahead. Before that, when the batch is large enough for it to
+matter, one pass over the inputs counts lines that recur across pages (site
+chrome): the workers read the pages and hash their lines, and this process
+counts them in input order. It keeps only line hashes, and counts a copy of
+an earlier page (a syndicated dispatch under other chrome) as that page, and
+a short digest of each input, so that an input that changes between the two
+passes is reported rather than half used. Duplicates are then dropped as
+:mod:`.dedup` says.
 """
 
 from __future__ import annotations
