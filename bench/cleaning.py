@@ -50,7 +50,7 @@ from passerelle.normalise.html_extraction import extract_main_text
 from passerelle.normalise.markdown import reduce_markdown
 
 from . import devset, train_article_model
-from .results import write_section
+from .results import markdown_table, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 SHORT = 15
@@ -224,10 +224,6 @@ def fresh_process_speed(texts: list[str]) -> float:
         return len(texts) / pool.apply(_clean_all, (texts,))
 
 
-def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    return [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"] + [f"| {' | '.join(r)} |" for r in rows]
-
-
 def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
@@ -258,8 +254,8 @@ def main(argv: Iterable[str] | None = None) -> None:
         "passerelle": passerelle(config, models),
     })
     speed = fresh_process_speed([p.scrape for p in pages])
-    words_table = table(("system", "pages", "P", "R", "F1", "mean page F1"), word_rows)
-    lines_table = table(("system", "corpus", "P", "R", "F1", "other"), rows)
+    words_table = markdown_table(("system", "pages", "P", "R", "F1", "mean page F1"), word_rows)
+    lines_table = markdown_table(("system", "corpus", "P", "R", "F1", "other"), rows)
     print("\n".join([*words_table, "", *lines_table]))
     body = "\n".join([
         "## Cleaning (`bench/cleaning.py`)",

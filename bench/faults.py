@@ -32,6 +32,8 @@ from pathlib import Path
 from tests.hostile_corpus import news_documents
 from tests.outputs import cached_translations, folder_bytes, output_problems
 
+from .results import markdown_table
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 TIMEOUT = 900
@@ -267,4 +269,4 @@ def fault_table(work: Path, package: Path) -> list[str]:
     rows = [*own_output_rows(work, package), *kill_rows(work, package), *full_disk_rows(work, package),
             *crawl_rows(work, package)]
     header = ("case", "what", "exit", "what happened", "final folder")
-    return [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}", *(f"| {' | '.join(row)} |" for row in rows)]
+    return markdown_table(header, rows)

@@ -32,7 +32,7 @@ import langdetect
 from langdetect import DetectorFactory
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-from .results import write_section
+from .results import markdown_table, write_section
 
 from passerelle.normalise import LanguageDetector
 
@@ -129,9 +129,6 @@ def main(argv: Iterable[str] | None = None) -> None:
     deterministic = answers_in_fresh_process(texts, "1") == answers_in_fresh_process(texts, "2")
     texts.unlink()
 
-    def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-        return [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"] + [f"| {' | '.join(r)} |" for r in rows]
-
     speed_rows = [(system, f"{value:,.0f}") for system, value in speed.items()]
     body = [
         "## Language identification (`bench/langid.py`)",
@@ -139,19 +136,19 @@ def main(argv: Iterable[str] | None = None) -> None:
         "Accuracy (abstentions count as misses) on `../shared/eval/` lid-tatoeba, lid-lingua and FLORES dev;",
         "targets: Tatoeba accuracy ≥ lingua's, ≥ 2,000 segments/s on one core, deterministic across processes.",
         "",
-        *table(("system", "data", "accuracy", "abstained"), overall),
+        *markdown_table(("system", "data", "accuracy", "abstained"), overall),
         "",
         "Per language (Tatoeba + FLORES + lingua sentences):",
         "",
-        *table(("system", *LANGS), per_lang),
+        *markdown_table(("system", *LANGS), per_lang),
         "",
         "Per length bucket in characters (same texts; count in brackets):",
         "",
-        *table(("system", *(b for _, _, b in BUCKETS)), per_bucket),
+        *markdown_table(("system", *(b for _, _, b in BUCKETS)), per_bucket),
         "",
         f"Speed over all {total:,} texts, segments/s on one core:",
         "",
-        *table(("system", "segments/s"), speed_rows),
+        *markdown_table(("system", "segments/s"), speed_rows),
         "",
         "Caveat: wordfreq's lists are counted from corpora that include OPUS subtitles and Wikipedia, where",
         "Tatoeba and FLORES-like sentences also occur; the lexicon may know these texts better than new news text.",

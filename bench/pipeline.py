@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tests.echo_package import build_echo_package
 
-from .results import write_section
+from .results import markdown_table, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,7 +79,7 @@ def main(argv: Iterable[str] | None = None) -> None:
             rows.append((str(count), f"{peak / 1024:.0f}", f"{count / total:.1f}", stages))
     growth = peaks[args.large] / peaks[args.small] - 1
     header = ("documents", "peak RSS (MiB)", "documents/s overall", "documents/s per stage")
-    table = [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"] + [f"| {' | '.join(r)} |" for r in rows]
+    table = markdown_table(header, rows)
     body = "\n".join([
         "## Pipeline memory and speed (`bench/pipeline.py`)",
         "",

@@ -30,7 +30,7 @@ from tests.hostile_corpus import CASES, HostileCase, companion, words
 from tests.outputs import as_ordinary_user, lines, output_problems, passerelle
 
 from .faults import fault_table
-from .results import write_section
+from .results import markdown_table, write_section
 
 def silent_losses(out: Path, inputs_found: int, keeps: str) -> list[str]:
     """Inputs or prose that vanished without an outcome, as short phrases."""
@@ -110,7 +110,7 @@ def main() -> None:
         faults = fault_table(work / "faults", package)
 
     header = ("case", "input", "outcome (manifest status)", "exit", "reported on stderr", "outputs", "silent loss", "s")
-    table = [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"] + [f"| {' | '.join(r)} |" for r in rows]
+    table = markdown_table(header, rows)
     crashes = sum("CRASH" in r[2] or r[2] == "no manifest" for r in rows)
     invalid = sum(r[5] != "valid" for r in rows)
     lost = sum(r[6] != "none" for r in rows)

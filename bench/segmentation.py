@@ -31,7 +31,7 @@ from pathlib import Path
 import pysbd
 from sentence_splitter import SentenceSplitter
 
-from .results import write_section
+from .results import markdown_table, write_section
 
 from passerelle.normalise import split_sentences
 
@@ -125,7 +125,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         rows.append((system, f"speed: {speed:,.0f} sentences/s", "-", "-", "-"))
 
     header = ("system", "corpus", "P", "R", "F1")
-    table = [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"] + [f"| {' | '.join(r)} |" for r in rows]
+    table = markdown_table(header, rows)
     print("\n".join(table))
     write_section("segmentation", "\n".join([
         "## Sentence segmentation (`bench/segmentation.py`)",

@@ -39,7 +39,7 @@ from passerelle.machine import available_cores
 
 from .cleaning import c4_line_filter
 from .news_corpus import write_corpus
-from .results import write_section
+from .results import markdown_table, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -200,9 +200,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         f"process, start-up included, the commands in turn, best of {args.rounds} rounds each; the anchors in the benchmark's own",
         "process. Peak RSS is each process's VmHWM, in the best round.",
         "",
-        f"| {' | '.join(header)} |",
-        f"|{'---|' * len(header)}",
-        *[f"| {' | '.join(row)} |" for row in rows],
+        *markdown_table(header, rows),
         "",
         *lines,
         "",

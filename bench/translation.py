@@ -47,7 +47,7 @@ from passerelle.machine import available_cores  # noqa: E402
 from passerelle.translate import ArgosEngine, EngineOptions, EngineResources, read_package  # noqa: E402
 from tests.echo_package import REALISTIC, build_echo_package  # noqa: E402
 
-from .results import write_section  # noqa: E402
+from .results import markdown_table, write_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -170,10 +170,10 @@ def main(argv: Iterable[str] | None = None) -> None:
     ceiling = timings[next(n for n in timings if n.startswith("raw"))] / timings[next(n for n in timings if "passerelle" in n)]
     best = min(grid, key=lambda setting: grid[setting][0])
     in_grid = min(args.grid_limit, len(sentences))
-    grid_rows = [f"| {inter} | {intra} | {in_grid / raw_s:.2f} | {in_grid / ours_s:.2f} | {raw_s / ours_s:.0%} |"
+    grid_rows = [(str(inter), str(intra), f"{in_grid / raw_s:.2f}", f"{in_grid / ours_s:.2f}", f"{raw_s / ours_s:.0%}")
                  for (inter, intra), (raw_s, ours_s) in grid.items()]
     header = ("system", "segments/s", "source tokens/s", "speed-up over argostranslate")
-    table = [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"] + [f"| {' | '.join(r)} |" for r in rows]
+    table = markdown_table(header, rows)
     body = [
         "## Translation throughput (`bench/translation.py`)",
         "",
@@ -191,9 +191,8 @@ def main(argv: Iterable[str] | None = None) -> None:
         f"Raw CTranslate2 is fastest at {best[0]} inter, {best[1]} intra; there Passerelle reaches {grid[best][0] / grid[best][1]:.0%} "
         "of it (target ≥ 95 %).",
         "",
-        "| inter_threads | intra_threads | raw CTranslate2 | passerelle ArgosEngine | passerelle / raw |",
-        "|---|---|---|---|---|",
-        *grid_rows,
+        *markdown_table(("inter_threads", "intra_threads", "raw CTranslate2", "passerelle ArgosEngine", "passerelle / raw"),
+                        grid_rows),
         "",
         f"Best of {args.rounds} rounds per system, run in turn; {os.cpu_count()} CPU cores; Python {sys.version.split()[0]}, CTranslate2 {ctranslate2.__version__}.",
     ]
