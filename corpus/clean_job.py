@@ -18,6 +18,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import IO
 
@@ -47,6 +48,7 @@ from .dedup import (
     DuplicateDocument,
     NearDuplicates,
     drop_near_duplicates,
+    raw_page_signature,
     repeated_segment_drops,
 )
 from .manifest import build_manifest, write_manifest
@@ -167,18 +169,18 @@ def _cleaned_inputs(inputs: Iterable[str], config: CleanConfig, glob: str, dedup
     refs = list(iter_input_refs(inputs, glob, skip))
     ids = DocumentIds()
     pages = [None if ref.skipped else _page(ref, ids.assign(ref), config) for ref in refs]
+    readable = [page for page in pages if page is not None]
     job = _Job(config, dedup)
-    fingerprints: array[int] | None = None
+    fingerprints: Iterable[int | None] = repeat(None)
     if 0 < config.repeat_min_docs <= len(refs):
         fingerprints = array("Q")
         counter, copies = RepeatedLines(config.repeat_min_docs), CopiesOfPages(dedup)
-        for survey in workers.map(_survey_pages, [(page, job) for page in pages if page is not None]):
+        for survey in workers.map(_survey_pages, ((page, job) for page in readable)):
             fingerprints.append(survey[0] if survey else 0)
             if survey:
                 counter.add(copies.page_of_signature(survey[2]), survey[1])
         job = _Job(config, dedup, workers.share(counter.repeated()))
-    fingerprint = iter(fingerprints) if fingerprints is not None else None
-    tasks = ((replace(page, fingerprint=next(fingerprint) if fingerprint else None), job) for page in pages if page)
+    tasks = ((replace(page, fingerprint=fingerprint), job) for page, fingerprint in zip(readable, fingerprints))
     results = workers.map(_clean_pages, tasks)
     for ref, page in zip(refs, pages):
         yield (SkippedInput(ref.path, ref.skipped), None) if page is None else next(results)
@@ -203,7 +205,7 @@ def _survey_pages(pages: list[tuple[_Page, _Job]]) -> list[_Survey | None]:
             surveys.append(None)
             continue
         text = document.text
-        surveys.append((_fingerprint(document), page_line_keys(text, job.config), _copies(job.dedup).signature(text)))
+        surveys.append((_fingerprint(document), page_line_keys(text, job.config), raw_page_signature(_near(job.dedup), text)))
     return surveys
 
 
@@ -224,12 +226,7 @@ def _clean_pages(pages: list[tuple[_Page, _Job]]) -> list[tuple[CleanedDocument 
     return results
 
 
-# Only their signatures are used in a worker: one of each per process and setting.
-@lru_cache(maxsize=4)
-def _copies(dedup: DedupConfig) -> CopiesOfPages:
-    return CopiesOfPages(dedup)
-
-
+# A worker uses it for signatures alone: one per process and setting.
 @lru_cache(maxsize=4)
 def _near(dedup: DedupConfig) -> NearDuplicates:
     return NearDuplicates(dedup)

@@ -257,16 +257,18 @@ class CopiesOfPages:
         self._count = 0
 
     def page_of(self, text: str) -> str:
-        return self.page_of_signature(self.signature(text))
-
-    def signature(self, text: str) -> np.ndarray | None:
-        """What :meth:`page_of` compares of a raw page: the signature of its prose lines (of all of it when it has none)."""
-        prose = "\n".join(line for line in text.splitlines() if len(line.split()) >= _PROSE_LINE_WORDS)
-        return self._near.signature(prose or text)
+        return self.page_of_signature(raw_page_signature(self._near, text))
 
     def page_of_signature(self, signature: np.ndarray | None) -> str:
-        """The name of the earlier page that the next page, with this :meth:`signature`, copies; else its own."""
+        """The name of the earlier page that the next page, with this :func:`raw_page_signature`, copies; else its own."""
         self._count += 1
         name = str(self._count)
         copy = self._near.check_signature(name, signature)
         return copy.earlier if copy else name
+
+
+def raw_page_signature(near: NearDuplicates, text: str) -> np.ndarray | None:
+    """What :class:`CopiesOfPages` compares of a raw page: the signature of its prose lines (of all of it when it has
+    none), under ``near``'s settings; a worker process works it out with a :class:`NearDuplicates` of its own."""
+    prose = "\n".join(line for line in text.splitlines() if len(line.split()) >= _PROSE_LINE_WORDS)
+    return near.signature(prose or text)

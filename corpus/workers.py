@@ -31,6 +31,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -84,8 +85,9 @@ class Workers:
             self._executor = ProcessPoolExecutor(count, mp_context=_context(), initializer=_start_worker,
                                                  initargs=(os.getpid(),))
             # Fork every worker now, while this process has no other threads and no locks.
-            for future in [self._executor.submit(os.getpid) for _ in range(count)]:
-                self._result(future)
+            with _deaths_reported():
+                for future in [self._executor.submit(os.getpid) for _ in range(count)]:
+                    future.result()
 
     def __enter__(self) -> Workers:
         return self
@@ -121,26 +123,23 @@ class Workers:
                 yield from function([item])
             return
         pending: deque[Future[list[R]]] = deque()
-        try:
+        with _deaths_reported():
             while chunk := list(islice(source, CHUNK_ITEMS)):
                 pending.append(self._executor.submit(function, chunk))
                 if len(pending) >= self.count * CHUNKS_AHEAD:
                     yield from pending.popleft().result()
             while pending:
                 yield from pending.popleft().result()
-        except BrokenProcessPool:
-            raise _worker_died() from None
-
-    def _result(self, future: Future[R]) -> R:
-        try:
-            return future.result()
-        except BrokenProcessPool:
-            raise _worker_died() from None
 
 
-def _worker_died() -> CorpusError:
-    return CorpusError("a worker process died (killed, or out of memory); nothing was written, "
-                       "and running the same command again resumes the job")
+@contextmanager
+def _deaths_reported() -> Iterator[None]:
+    """A dead worker, found when work is handed out or a result taken, as the job's error."""
+    try:
+        yield
+    except BrokenProcessPool:
+        raise CorpusError("a worker process died (killed, or out of memory); nothing was written, "
+                          "and running the same command again resumes the job") from None
 
 
 def _context() -> multiprocessing.context.BaseContext:
