@@ -15,12 +15,12 @@ passes is reported rather than half used. Duplicates are then dropped as
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 import numpy as np
 
@@ -58,6 +58,10 @@ from .own_outputs import own_outputs
 from .workers import Shared, Workers
 from .writers import StagedFiles, document_file, json_line, prepare_output_folder
 
+T = TypeVar("T")
+R = TypeVar("R")
+
+CLEANER_FAILED = "the cleaner failed on it, a bug of Passerelle's to report with this input"
 CHANGED = "changed while the run was going: read again, it differed; run again once it is complete"
 
 
@@ -133,7 +137,7 @@ def clean_inputs(
 
 
 @dataclass(frozen=True)
-class _Page:
+class Page:
     """One input as a worker gets it: where to read it, or, for standard input (which only this process
     can read, and only once), the document or why it could not be read; and the short digest the
     batch-wide pass read of it (0 when it could not be read, None when there was no such pass)."""
@@ -151,7 +155,7 @@ class _Page:
 
 
 @dataclass(frozen=True)
-class _Job:
+class CleaningJob:
     """What every worker needs besides the page: the settings and the batch's repeated lines."""
 
     config: CleanConfig
@@ -166,36 +170,57 @@ _Survey = tuple[int, frozenset[str], np.ndarray | None]
 def _cleaned_inputs(inputs: Iterable[str], config: CleanConfig, glob: str, dedup: DedupConfig, skip: SkipRule | None,
                     workers: Workers) -> Iterator[tuple[CleanedDocument | InputFailure | SkippedInput, np.ndarray | None]]:
     """Each input's result with the MinHash signature of its cleaned text (under dedup mode ``near``)."""
-    refs = list(iter_input_refs(inputs, glob, skip))
+    pages = list_pages(inputs, config, glob, skip)
+    tasks = cleaning_tasks(pages, CleaningJob(config, dedup), workers.map, workers.share)
+    return in_input_order(pages, workers.map(clean_pages, tasks), None)
+
+
+def list_pages(inputs: Iterable[str], config: CleanConfig, glob: str, skip: SkipRule | None) -> list[Page | SkippedInput]:
+    """Every input of the batch in input order, with its document id: a page to clean, or an input left out."""
     ids = DocumentIds()
-    pages = [None if ref.skipped else _page(ref, ids.assign(ref), config) for ref in refs]
-    readable = [page for page in pages if page is not None]
-    job = _Job(config, dedup)
+    return [SkippedInput(ref.path, ref.skipped) if ref.skipped else _page(ref, ids.assign(ref), config)
+            for ref in iter_input_refs(inputs, glob, skip)]
+
+
+# Maps a worker function over items, a chunk at a time, results in the order of the items (:meth:`Workers.map`).
+Mapper = Callable[[Callable[[list[T]], list[R]], Iterable[T]], Iterator[R]]
+
+
+def cleaning_tasks(pages: list[Page | SkippedInput], job: CleaningJob, map_: Mapper[tuple[Page, CleaningJob], _Survey | None],
+                   share: Callable[[frozenset[str]], Shared[frozenset[str]]]) -> Iterator[tuple[Page, CleaningJob]]:
+    """The readable pages, each with the job that cleans it: when the batch is large enough, the job holds the
+    repeated lines that a batch-wide pass (``map_`` of :func:`survey_pages`) counted in input order, and
+    each page the digest that pass read of it."""
+    readable = [page for page in pages if isinstance(page, Page)]
     fingerprints: Iterable[int | None] = repeat(None)
-    if 0 < config.repeat_min_docs <= len(refs):
+    if 0 < job.config.repeat_min_docs <= len(pages):
         fingerprints = array("Q")
-        counter, copies = RepeatedLines(config.repeat_min_docs), CopiesOfPages(dedup)
-        for survey in workers.map(_survey_pages, ((page, job) for page in readable)):
+        counter, copies = RepeatedLines(job.config.repeat_min_docs), CopiesOfPages(job.dedup)
+        for survey in map_(survey_pages, ((page, job) for page in readable)):
             fingerprints.append(survey[0] if survey else 0)
             if survey:
                 counter.add(copies.page_of_signature(survey[2]), survey[1])
-        job = _Job(config, dedup, workers.share(counter.repeated()))
-    tasks = ((replace(page, fingerprint=fingerprint), job) for page, fingerprint in zip(readable, fingerprints))
-    results = workers.map(_clean_pages, tasks)
-    for ref, page in zip(refs, pages):
-        yield (SkippedInput(ref.path, ref.skipped), None) if page is None else next(results)
+        job = replace(job, repeated=share(counter.repeated()))
+    return ((replace(page, fingerprint=fingerprint), job) for page, fingerprint in zip(readable, fingerprints))
 
 
-def _page(ref: InputRef, doc_id: str, config: CleanConfig) -> _Page:
+def in_input_order(pages: list[Page | SkippedInput], results: Iterator[tuple[T, R]],
+                   left_out: R) -> Iterator[tuple[T | SkippedInput, R]]:
+    """The results of the readable pages, in order, with the inputs left out of the batch in their places."""
+    for page in pages:
+        yield (page, left_out) if isinstance(page, SkippedInput) else next(results)
+
+
+def _page(ref: InputRef, doc_id: str, config: CleanConfig) -> Page:
     if not ref.is_stdin:
-        return _Page(ref, doc_id)
+        return Page(ref, doc_id)
     try:
-        return _Page(ref, doc_id, document=read_document(ref, doc_id, config.max_input_bytes, config.html))
+        return Page(ref, doc_id, document=read_document(ref, doc_id, config.max_input_bytes, config.html))
     except InputError as exc:
-        return _Page(ref, doc_id, error=exc)
+        return Page(ref, doc_id, error=exc)
 
 
-def _survey_pages(pages: list[tuple[_Page, _Job]]) -> list[_Survey | None]:
+def survey_pages(pages: list[tuple[Page, CleaningJob]]) -> list[_Survey | None]:
     """Worker: for the batch-wide pass, what it counts of each page (None for one that cannot be read)."""
     surveys: list[_Survey | None] = []
     for page, job in pages:
@@ -209,7 +234,7 @@ def _survey_pages(pages: list[tuple[_Page, _Job]]) -> list[_Survey | None]:
     return surveys
 
 
-def _clean_pages(pages: list[tuple[_Page, _Job]]) -> list[tuple[CleanedDocument | InputFailure, np.ndarray | None]]:
+def clean_pages(pages: list[tuple[Page, CleaningJob]]) -> list[tuple[CleanedDocument | InputFailure, np.ndarray | None]]:
     """Worker: each page read and cleaned, with the signature of its cleaned text under dedup mode ``near``."""
     results: list[tuple[CleanedDocument | InputFailure, np.ndarray | None]] = []
     for page, job in pages:
@@ -221,7 +246,11 @@ def _clean_pages(pages: list[tuple[_Page, _Job]]) -> list[tuple[CleanedDocument 
         if page.fingerprint is not None and page.fingerprint != _fingerprint(document):
             results.append((InputFailure(page.ref.label, CHANGED), None))
             continue
-        cleaned = clean_document(document, job.config, job.repeated.get())
+        try:
+            cleaned = clean_document(document, job.config, job.repeated.get())
+        except Exception as exc:  # a bug met on one page costs that page, not the batch
+            results.append((InputFailure(page.ref.label, f"{CLEANER_FAILED}: {type(exc).__name__}: {exc}"), None))
+            continue
         results.append((cleaned, _near(job.dedup).signature(cleaned.text) if job.dedup.mode == "near" else None))
     return results
 
@@ -262,6 +291,11 @@ def write_clean_outputs(
             yield result
 
 
+def stage_cleaned_text(result: CleanedDocument, out_dir: Path, lang: str, staged: StagedFiles) -> None:
+    """Stage ``clean/<doc>.<lang>.txt`` for one document."""
+    staged.write_text(document_file(out_dir / "clean", result.document.doc_id, f".{lang}.txt"), result.text)
+
+
 def write_duplicate(result: DuplicateDocument, audit: IO[str]) -> None:
     """The audit of a document dropped as a near-duplicate: what cleaning did, then the drop of what was left."""
     for event in [*result.cleaned.events, result.event]:
@@ -270,6 +304,6 @@ def write_duplicate(result: DuplicateDocument, audit: IO[str]) -> None:
 
 def write_cleaned(result: CleanedDocument, out_dir: Path, lang: str, audit: IO[str], staged: StagedFiles) -> None:
     """Stage ``clean/<doc>.<lang>.txt`` for one document, and write its audit events on ``audit``."""
-    staged.write_text(document_file(out_dir / "clean", result.document.doc_id, f".{lang}.txt"), result.text)
+    stage_cleaned_text(result, out_dir, lang, staged)
     for event in result.events:
         audit.write(json_line(event.to_dict()))

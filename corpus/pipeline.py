@@ -49,7 +49,7 @@ from ..translate import (
     quality_flags,
 )
 from .cache import TranslationCache
-from .clean_job import clean_inputs, write_cleaned, write_duplicate
+from .clean_job import clean_inputs, stage_cleaned_text
 from .dedup import DedupConfig, DuplicateDocument, repeated_segment_drops
 from .outcomes import CleanSummary, InputReport
 from .output_lock import output_folder_lock
@@ -206,8 +206,7 @@ def _run_with(workers: Workers, inputs: Iterable[str], out_dir: Path, config: Ru
             for result in _timed(documents, summary.timings):
                 summary.inputs.record(result, on_input)
                 if isinstance(result, DuplicateDocument):
-                    outputs.duplicate(result)
-                    summary.rule_counts.update(event.rule for event in [*result.cleaned.events, result.event])
+                    pairs.add_duplicate(result)
                 elif isinstance(result, CleanedDocument):
                     pairs.add_document(result)
                 if progress and isinstance(result, (CleanedDocument, DuplicateDocument)):
@@ -269,10 +268,7 @@ class _RunOutputs:
         self.audit.write(json_line(event.to_dict()))
 
     def cleaned(self, result: CleanedDocument) -> None:
-        write_cleaned(result, self._out_dir, self._source_lang, self.audit, self._staged)
-
-    def duplicate(self, result: DuplicateDocument) -> None:
-        write_duplicate(result, self.audit)
+        stage_cleaned_text(result, self._out_dir, self._source_lang, self._staged)
 
     def close(self) -> None:
         self.pairs.close()
@@ -291,7 +287,10 @@ def _open_cache(path: Path, files: ExitStack, outputs: _RunOutputs, summary: Run
 
 class _PairMaker:
     """Segments a document into pairs: source-language segments wait until a batch is full, then are
-    translated through the cache and written; the others are audited as not in the source language."""
+    translated through the cache and written; the others are audited as not in the source language.
+
+    A document's audit waits with its segments, so that what writing a pair adds to it (characters the
+    TMX cannot hold) sits at its document's place, whatever the batch size."""
 
     def __init__(self, config: RunConfig, translator: Translator | None, cache: TranslationCache | None,
                  batch_segments: int, outputs: _RunOutputs, summary: RunSummary, progress: Progress | None) -> None:
@@ -300,48 +299,61 @@ class _PairMaker:
         self._detector = LanguageDetector(config.detect)
         self._engine_id = translator.engine_id if translator is not None else "none"
         self._drop_repeat = repeated_segment_drops(config.dedup)
-        self._pending: list[Segment] = []
+        # Each waiting document's audit in order: an event to write, or a segment to pair first.
+        self._waiting: list[list[AuditEvent | Segment]] = []
+        self._pending = 0
 
-    def add_document(self, result: CleanedDocument) -> None:
+    def add_document(self, result: CleanedDocument, segments: list[Segment] | None = None) -> None:
+        """Pair a cleaned document's segments (segmented and detected here unless given)."""
         self._outputs.cleaned(result)
         self._summary.rule_counts.update(event.rule for event in result.events)
         source_lang = self._config.clean.source_lang
-        with _Timer(self._summary.timings, "segment+detect"):
-            segments = segment_document(result, self._detector, source_lang)
+        if segments is None:
+            with _Timer(self._summary.timings, "segment+detect"):
+                segments = segment_document(result, self._detector, source_lang)
+        audit: list[AuditEvent | Segment] = list(result.events)
         for segment in segments:
-            if segment.lang == source_lang:
-                self._pair(segment)
-                continue
-            self._outputs.event(AuditEvent(segment.doc, segment.span, "detect", "not_source_language", Action.FLAG,
-                                           segment.text, "", f"lang={segment.lang} score={segment.lang_score:g}"))
-            self._summary.rule_counts["not_source_language"] += 1
-        if len(self._pending) >= self._batch:
+            if segment.lang != source_lang:
+                audit.append(AuditEvent(segment.doc, segment.span, "detect", "not_source_language", Action.FLAG,
+                                        segment.text, "", f"lang={segment.lang} score={segment.lang_score:g}"))
+            elif (drop := self._drop_repeat(segment)) is not None:
+                audit.append(drop)
+            else:
+                audit.append(segment)
+                self._pending += 1
+        self._summary.rule_counts.update(entry.rule for entry in audit[len(result.events):] if isinstance(entry, AuditEvent))
+        self._hold(audit)
+
+    def add_duplicate(self, result: DuplicateDocument) -> None:
+        events = [*result.cleaned.events, result.event]
+        self._summary.rule_counts.update(event.rule for event in events)
+        self._hold(list(events))
+
+    def _hold(self, audit: list[AuditEvent | Segment]) -> None:
+        self._waiting.append(audit)
+        if self._pending == 0 or self._pending >= self._batch:
             self.flush()
 
-    def _pair(self, segment: Segment) -> None:
-        """Queue a source segment for translation, unless its normalised text was paired before."""
-        drop = self._drop_repeat(segment)
-        if drop is None:
-            self._pending.append(segment)
-        else:
-            self._outputs.event(drop)
-            self._summary.rule_counts[drop.rule] += 1
-
     def flush(self) -> None:
-        if not self._pending:
-            return
+        segments = [entry for audit in self._waiting for entry in audit if isinstance(entry, Segment)]
         # Engines get the plain typography: ASCII quotes and plain spaces.
-        plain = [apply_typography(s.text, "plain") for s in self._pending]
+        plain = [apply_typography(s.text, "plain") for s in segments]
         translations: list[Translation | None] = [None] * len(plain)
-        if self._translator is not None:
+        if self._translator is not None and plain:
             with _Timer(self._summary.timings, "translate"):
                 translations = list(translate_segments(plain, self._translator, self._cache, self._batch,
                                                        self._summary.translation))
+        pairs = zip(segments, plain, translations)
         with _Timer(self._summary.timings, "write"):
-            for segment, sent, translation in zip(self._pending, plain, translations):
-                self._write(segment, sent, translation)
-        self._pending.clear()
-        if self._progress:
+            for audit in self._waiting:
+                for entry in audit:
+                    if isinstance(entry, Segment):
+                        self._write(*next(pairs))
+                    else:
+                        self._outputs.event(entry)
+        self._waiting.clear()
+        self._pending = 0
+        if self._progress and segments:
             self._progress("segments", self._summary.pairs)
 
     def _write(self, segment: Segment, sent: str, translation: Translation | None) -> None:

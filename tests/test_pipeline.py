@@ -10,8 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from passerelle.corpus import RunConfig, run
+from passerelle.corpus.pipeline import Resources
 from passerelle.corpus.tmx import TmxHeader, TmxWriter, read_tmx, xml_safe
 from passerelle.normalise import apply_typography
+from passerelle.translate import Translation
 
 from .conftest import SEEDS
 from .outputs import assert_valid_tmx, folder_bytes, lines, passerelle
@@ -171,3 +174,31 @@ def test_the_strict_reader_does_refuse_an_empty_prop(tmp_path: Path) -> None:
            '<tuv xml:lang="fr"><seg>a</seg></tuv><tuv xml:lang="en"><seg>b</seg></tuv></tu></body></tmx>')
     with pytest.raises(ValidationError):
         validate(from_element(etree.fromstring(tmx.encode("utf-8"))))
+
+
+class _VerticalTabTranslator:
+    """A test double: gives each segment back with a vertical tab (which XML cannot hold) after its first word."""
+
+    engine_id = "test-double:vertical-tab"
+    output_settings: dict[str, object] = {}
+
+    def translate(self, segments: list[str]) -> list[Translation]:
+        return [Translation(text.replace(" ", "\x0b ", 1), None) for text in segments]
+
+
+def test_tmx_edits_are_audited_at_their_documents_place_whatever_the_batch(tmp_path: Path) -> None:
+    """What writing the TMX removes is audited after its segment's document, not when a batch of pairs is
+    written: the audit is the same for any batch size."""
+    audits = []
+    for batch in (1, 7, 1000):
+        out = tmp_path / str(batch)
+        run([str(SEEDS)], out, RunConfig(), translator=_VerticalTabTranslator(),
+            resources=Resources(batch_segments=batch), cache_path=tmp_path / f"cache{batch}.sqlite")
+        audits.append((out / "audit.jsonl").read_text(encoding="utf-8"))
+    assert audits[0] == audits[1] == audits[2]
+    events = [json.loads(line) for line in audits[0].splitlines()]
+    edits = [e for e in events if e["rule"] == "remove_xml_illegal_characters"]
+    assert len(edits) == len(lines(tmp_path / "1" / "parallel" / "corpus.en")) - sum(
+        " " not in line for line in lines(tmp_path / "1" / "parallel" / "corpus.fr"))
+    documents = [e["doc"] for e in events if e["doc"]]
+    assert documents == sorted(documents, key=documents.index), "each document's events together, in input order"

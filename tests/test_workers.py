@@ -115,15 +115,21 @@ def test_a_worker_that_dies_stops_the_job_and_writes_nothing(batch: Path, tmp_pa
 
 
 def _fails_on_the_copy(document: Any, *args: Any, **kwargs: Any) -> Any:
-    raise ValueError(f"a bug met in {document.doc_id}")
+    if "copy" in document.doc_id:
+        raise ValueError(f"a bug met in {document.doc_id}")
+    return _clean_document(document, *args, **kwargs)
 
 
-def test_an_error_in_a_worker_reaches_the_caller_as_itself(batch: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_in_the_cleaner_fails_that_input_and_the_batch_goes_on(batch: Path, tmp_path: Path, workers: int,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clean_job, "clean_document", _fails_on_the_copy)
-    with pytest.raises(ValueError, match="a bug met in"):
-        run([str(batch)], tmp_path / "out", RunConfig(translate=False), resources=Resources(workers=2))
-    assert not (tmp_path / "out" / "manifest.json").exists()
+    summary = run([str(batch)], tmp_path / "out", RunConfig(translate=False), resources=Resources(workers=workers))
+    failed = {Path(o.path).name: o.message for o in summary.inputs.failed}
+    assert sorted(failed) == ["m_pipe.txt", "zz_copy_of_002.txt"]  # the FIFO cannot be read
+    assert "ValueError: a bug met in zz_copy_of_002" in failed["zz_copy_of_002.txt"]
+    assert len(summary.inputs.outcomes) == len(list(batch.iterdir()))
+    assert (tmp_path / "out" / "manifest.json").exists()
 
 
 def test_unreadable_inputs_are_reported_the_same_with_workers(batch: Path, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ Takes ``list[str]`` and returns translations with scores; knows nothing of docum
 
 from .apertium import ApertiumEngine
 from .engine import ArgosEngine, EngineOptions, EngineResources, Translation, Translator, resolve_device
-from .engines import ENGINES, EngineConfig, open_engine
+from .engines import ENGINES, EngineConfig, find_engine, open_engine
 from .errors import ModelError, TranslateError
 from .packages import (
     InstalledPackage,
@@ -38,6 +38,7 @@ __all__ = [
     "TranslateError",
     "Translation",
     "Translator",
+    "find_engine",
     "find_package",
     "install_official",
     "install_package",

@@ -38,14 +38,19 @@ def open_engine(config: EngineConfig, from_code: str, to_code: str, model: Path 
     ``model`` is an unpacked package folder to use instead of the installed
     package for the language pair.
     """
+    engine = find_engine(config, from_code, to_code, model, resources)
+    engine.check()
+    return engine
+
+
+def find_engine(config: EngineConfig, from_code: str, to_code: str, model: Path | None = None,
+                resources: EngineResources = EngineResources()) -> ApertiumEngine | ArgosEngine:
+    """The engine ``config`` names, its package found and read but its model not loaded: what a job that
+    translates elsewhere (on a cluster's workers) needs to know of it, the engine's identity."""
     if config.name == "apertium":
-        apertium = ApertiumEngine()
-        apertium.check()
-        return apertium
+        return ApertiumEngine()
     package = read_package(model) if model is not None else find_package(from_code, to_code)
     if (package.from_code, package.to_code) != (from_code, to_code):
         raise ModelError(f"the package in {package.path} translates {package.from_code}→{package.to_code}, "
                          f"not {from_code}→{to_code}")
-    argos = ArgosEngine(package, config.options, resources)
-    argos.check()
-    return argos
+    return ArgosEngine(package, config.options, resources)
