@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..translate import Translation
@@ -53,9 +53,12 @@ class TranslationCache:
     Losing a cache costs time, never data.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
         self.rebuilt: str | None = None
+        if read_only:  # beside the run that writes it (a cluster's translators read the run's cache)
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+            return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             problem = _damage(path)
@@ -85,6 +88,15 @@ class TranslationCache:
         except (sqlite3.Error, ValueError) as exc:
             raise self._failure("read", exc) from exc
         return found
+
+    def chunks(self, size: int = 1000) -> Iterator[list[tuple[str, Translation]]]:
+        """Every cached translation with its key, ``size`` at a time."""
+        try:
+            rows = self._db.execute("SELECT key, text, score, pieces, lost FROM translations ORDER BY key")
+            while chunk := rows.fetchmany(size):
+                yield [(key, Translation(text, score, pieces, tuple(json.loads(lost)))) for key, text, score, pieces, lost in chunk]
+        except (sqlite3.Error, ValueError) as exc:
+            raise self._failure("read", exc) from exc
 
     def put(self, items: Iterable[tuple[str, Translation]]) -> None:
         rows = [(key, t.text, t.score, t.pieces, json.dumps(list(t.lost_placeholders), ensure_ascii=False)) for key, t in items]

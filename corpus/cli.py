@@ -11,6 +11,7 @@ progress, warnings and errors go to stderr.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import signal
 import sys
@@ -48,6 +49,7 @@ from .pairs import TMX_TYPOGRAPHIES
 from .report import write_report
 from .run_settings import read_config_file, read_replayed_config
 from .pipeline import Resources, RunConfig, RunSummary, run
+from .ray_executor import MISSING_EXTRA, RayExecutor
 from .translate_job import translate_segments
 from .writers import one_line
 
@@ -209,6 +211,34 @@ _workers_option = click.option(
     help="Processes that read and clean documents (in run, ahead of translation). Changes no output.")
 
 
+def _executor_options(command: F) -> F:
+    """``--executor`` and the Ray executor's options, made into the ``executor`` argument (None: local)."""
+    @functools.wraps(command)
+    def with_executor(*args: Any, executor_name: str, ray_address: str | None, translators: int,
+                      cpus_per_translator: float, gpus_per_translator: float, **kwargs: Any) -> Any:
+        executor = None
+        if executor_name == "ray":
+            if importlib.util.find_spec("ray") is None:
+                raise click.UsageError(MISSING_EXTRA)
+            executor = _setting(lambda: RayExecutor(ray_address, translators, cpus_per_translator, gpus_per_translator))
+        return command(*args, executor=executor, **kwargs)
+
+    return _options(
+        click.option("--executor", "executor_name", type=click.Choice(["local", "ray"]), default="local",
+                     show_default=True, help="Where documents are cleaned and translated: this machine's processes "
+                     "(--workers), or a Ray cluster (pip install \"passerelle[ray]\"). Changes no output."),
+        click.option("--ray-address", help="With --executor ray: the cluster, auto or HOST:PORT "
+                     "(default: RAY_ADDRESS, else a local one started for the run)."),
+        click.option("--translators", type=click.IntRange(min=1), default=RayExecutor.translators, show_default=True,
+                     help="With --executor ray: translator actors, each holding the engine."),
+        click.option("--cpus-per-translator", type=click.FloatRange(min=0, min_open=True),
+                     default=RayExecutor.cpus_per_translator, show_default=True,
+                     help="With --executor ray: CPUs per translator, its CTranslate2 threads (at least one)."),
+        click.option("--gpus-per-translator", type=click.FloatRange(min=0), default=RayExecutor.gpus_per_translator,
+                     show_default=True, help="With --executor ray: GPUs per translator (with --device cuda)."),
+    )(with_executor)  # type: ignore[return-value]
+
+
 def _cache_option(help_text: str) -> Callable[[F], F]:
     return click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), help=help_text)
 
@@ -294,6 +324,7 @@ def clean(inputs: tuple[str, ...], glob: str, out_dir: Path | None, clean_config
 @click.option("--batch-segments", type=click.IntRange(min=1), default=Resources.batch_segments, show_default=True,
               help="Segments translated, cached and written together. Changes no output.")
 @_workers_option
+@_executor_options
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Every setting from a TOML file, in the schema of the manifest's config; no setting option beside it.")
 @click.option("--replay", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -303,7 +334,7 @@ def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config:
                 engine: EngineConfig,
                 engine_resources: EngineResources, model: Path | None, no_translate: bool, parquet: bool, cache_path: Path | None,
                 tmx_langs: tuple[str, str] | None, tmx_typography: str, batch_segments: int, workers: int,
-                config_file: Path | None, replay: Path | None, quiet: bool) -> None:
+                executor: RayExecutor | None, config_file: Path | None, replay: Path | None, quiet: bool) -> None:
     """Clean, segment, detect and translate INPUTS into an aligned corpus and a TMX.
 
     \b
@@ -313,6 +344,7 @@ def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config:
       passerelle run corpus/ --glob '*.md' -o out --engine apertium
       passerelle run seeds -o out --config settings.toml
       passerelle run seeds -o again --replay out/manifest.json
+      passerelle run crawl/ -o out --executor ray --ray-address auto --translators 4 --device cuda --gpus-per-translator 1
     """
     codes = tmx_langs or (None, None)
     config = RunConfig(clean=clean_config, dedup=dedup, engine=engine, tmx_source_code=codes[0], tmx_target_code=codes[1],
@@ -325,7 +357,8 @@ def run_command(inputs: tuple[str, ...], glob: str, out_dir: Path, clean_config:
     with _progress_bar(show, lambda: clean_job.count_inputs(inputs, glob, out_dir, cache_path), "cleaning and translating") \
             as bar:
         summary = run(inputs, out_dir, config, model=model, resources=Resources(batch_segments, engine_resources, workers),
-                      cache_path=cache_path, glob=glob, progress=bar.progress, on_input=bar.on_input(quiet))
+                      cache_path=cache_path, glob=glob, progress=bar.progress, on_input=bar.on_input(quiet),
+                      executor=executor)
     _run_summary(summary, out_dir, quiet)
 
 

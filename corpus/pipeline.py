@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
 from ..normalise import (
     Action,
@@ -35,6 +35,7 @@ from ..normalise import (
     DetectConfig,
     LanguageDetector,
     Segment,
+    SkipRule,
     apply_typography,
     prepare_cleaning,
     segment_document,
@@ -45,13 +46,14 @@ from ..translate import (
     EngineResources,
     Translation,
     Translator,
+    find_engine,
     open_engine,
     quality_flags,
 )
 from .cache import TranslationCache
 from .clean_job import clean_inputs, stage_cleaned_text
 from .dedup import DedupConfig, DuplicateDocument, repeated_segment_drops
-from .outcomes import CleanSummary, InputReport
+from .outcomes import BatchResult, CleanSummary, InputReport
 from .output_lock import output_folder_lock
 from .own_outputs import own_outputs
 from .errors import CorpusError
@@ -142,7 +144,9 @@ class RunSummary:
 Progress = Callable[[str, int], None]  # stage ("documents" read and cleaned, "segments" translated and written), count so far
 
 
-class _Timer:
+class StageTimer:
+    """Adds the time spent in its block to ``timings[stage]`` (``timings.json``)."""
+
     def __init__(self, timings: dict[str, float], stage: str) -> None:
         self._timings, self._stage = timings, stage
 
@@ -151,6 +155,35 @@ class _Timer:
 
     def __exit__(self, *exc: object) -> None:
         self._timings[self._stage] = self._timings.get(self._stage, 0.0) + time.perf_counter() - self._start
+
+
+@dataclass(frozen=True)
+class RunJob:
+    """What an :class:`Executor` is given to make a run's documents: the run's settings and inputs, and what
+    the run has opened (the translator, whose model the executor may load where it translates, and the
+    cache, which holds every translation the run will write once the executor is done)."""
+
+    inputs: tuple[str, ...]
+    config: RunConfig
+    glob: str
+    skip: SkipRule
+    out_dir: Path
+    resources: Resources
+    translator: Translator | None
+    cache: TranslationCache | None
+    stats: TranslateStats
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# A run's documents, in input order, with their segments when the executor segmented them already.
+SegmentedResults = Iterator[tuple[BatchResult, list[Segment] | None]]
+
+
+class Executor(Protocol):
+    """Runs the cleaning and translation of a run elsewhere than in its own process and workers (on a Ray
+    cluster: :class:`~passerelle.corpus.ray_executor.RayExecutor`); the run writes what it yields."""
+
+    def documents(self, job: RunJob) -> SegmentedResults: ...
 
 
 def run(
@@ -165,6 +198,7 @@ def run(
     glob: str = "*.txt",
     progress: Progress | None = None,
     on_input: InputReport | None = None,
+    executor: Executor | None = None,
 ) -> RunSummary:
     """Run the pipeline over ``inputs`` into ``out_dir``.
 
@@ -181,34 +215,54 @@ def run(
     run does not write, and nothing else. The folder is the run's alone while
     it runs (:func:`output_folder_lock`): a second run on it stops at once.
     Neither it nor the cache is ever read as an input, nor is the output
-    folder of an earlier run found among the inputs.
+    folder of an earlier run found among the inputs. With an ``executor``,
+    documents are cleaned and translated where it says (``resources.workers``
+    aside); what is written is the same.
     """
+    if executor is not None:
+        return _run_with(executor, inputs, out_dir, config, translator, model, resources, cache_path, glob, progress,
+                         on_input)
     # The workers start first: before the model's threads, and before the lock on the folder.
     with Workers(resources.workers, lambda: prepare_cleaning(config.clean)) as workers:
-        return _run_with(workers, inputs, out_dir, config, translator, model, resources, cache_path, glob, progress,
-                         on_input)
+        return _run_with(_LocalExecutor(workers), inputs, out_dir, config, translator, model, resources, cache_path,
+                         glob, progress, on_input)
 
 
-def _run_with(workers: Workers, inputs: Iterable[str], out_dir: Path, config: RunConfig, translator: Translator | None,
-              model: Path | None, resources: Resources, cache_path: Path | None, glob: str, progress: Progress | None,
-              on_input: InputReport | None) -> RunSummary:
+class _LocalExecutor:
+    """Cleans in this process and its :class:`Workers`; segments and translates as the run writes."""
+
+    def __init__(self, workers: Workers) -> None:
+        self._workers = workers
+
+    def documents(self, job: RunJob) -> SegmentedResults:
+        results = clean_inputs(job.inputs, job.config.clean, job.glob, job.config.dedup, job.skip, self._workers)
+        return ((result, None) for result in results)
+
+
+def _run_with(executor: Executor, inputs: Iterable[str], out_dir: Path, config: RunConfig,
+              translator: Translator | None, model: Path | None, resources: Resources, cache_path: Path | None,
+              glob: str, progress: Progress | None, on_input: InputReport | None) -> RunSummary:
     prepare_output_folder(out_dir)
     summary = RunSummary()
+    local = isinstance(executor, _LocalExecutor)
     with output_folder_lock(out_dir), StagedFiles() as staged:
-        translator = _translator(config, translator, model, resources.engine)
+        translator = _translator(config, translator, model, resources.engine, load=local)
         with ExitStack() as files:
             outputs = _RunOutputs(out_dir, staged, files, config)
             cache_path = cache_path or out_dir / ".cache" / "translations.sqlite"
             cache = _open_cache(cache_path, files, outputs, summary) if translator is not None else None
-            pairs = _PairMaker(config, translator, cache, resources.batch_segments, outputs, summary, progress)
-            documents = clean_inputs(inputs, config.clean, glob, config.dedup, own_outputs(out_dir, cache_path), workers)
+            # Elsewhere, the executor translates; the translations written here all come from the cache.
+            stats = summary.translation if local else TranslateStats()
+            pairs = _PairMaker(config, translator, cache, resources.batch_segments, outputs, summary, progress, stats)
+            job = RunJob(tuple(inputs), config, glob, own_outputs(out_dir, cache_path), out_dir, resources, translator,
+                         cache, summary.translation, summary.timings)
             read = 0
-            for result in _timed(documents, summary.timings):
+            for result, segments in _timed(executor.documents(job), summary.timings):
                 summary.inputs.record(result, on_input)
                 if isinstance(result, DuplicateDocument):
                     pairs.add_duplicate(result)
                 elif isinstance(result, CleanedDocument):
-                    pairs.add_document(result)
+                    pairs.add_document(result, segments)
                 if progress and isinstance(result, (CleanedDocument, DuplicateDocument)):
                     read += 1
                     progress("documents", read)
@@ -221,12 +275,15 @@ def _run_with(workers: Workers, inputs: Iterable[str], out_dir: Path, config: Ru
 
 
 def _translator(config: RunConfig, given: Translator | None, model: Path | None,
-                resources: EngineResources) -> Translator | None:
-    """The engine the run translates with, opened and checked before any work; None when it does not translate."""
+                resources: EngineResources, load: bool) -> Translator | None:
+    """The engine the run translates with, checked before any work (and loaded, when it translates here);
+    None when it does not translate."""
     if not config.translate:
         return None
     if given is None:
-        return open_engine(config.engine, config.clean.source_lang, config.target_lang, model, resources)
+        if load:
+            return open_engine(config.engine, config.clean.source_lang, config.target_lang, model, resources)
+        return find_engine(config.engine, config.clean.source_lang, config.target_lang, model, resources)
     if isinstance(given, ArgosEngine) and given.options != config.engine.options:
         raise CorpusError(f"the translator's options ({given.options}) differ from the run's configuration "
                           f"({config.engine.options}); give the options in RunConfig.engine")
@@ -236,7 +293,7 @@ def _translator(config: RunConfig, given: Translator | None, model: Path | None,
 def _timed(documents: Iterator[T], timings: dict[str, float]) -> Iterator[T]:
     """The cleaned documents, with the time spent reading and cleaning each counted."""
     while True:
-        with _Timer(timings, "read+clean"):
+        with StageTimer(timings, "read+clean"):
             result = next(documents, None)
         if result is None:
             return
@@ -293,9 +350,10 @@ class _PairMaker:
     TMX cannot hold) sits at its document's place, whatever the batch size."""
 
     def __init__(self, config: RunConfig, translator: Translator | None, cache: TranslationCache | None,
-                 batch_segments: int, outputs: _RunOutputs, summary: RunSummary, progress: Progress | None) -> None:
+                 batch_segments: int, outputs: _RunOutputs, summary: RunSummary, progress: Progress | None,
+                 stats: TranslateStats) -> None:
         self._config, self._translator, self._cache, self._batch = config, translator, cache, batch_segments
-        self._outputs, self._summary, self._progress = outputs, summary, progress
+        self._outputs, self._summary, self._progress, self._stats = outputs, summary, progress, stats
         self._detector = LanguageDetector(config.detect)
         self._engine_id = translator.engine_id if translator is not None else "none"
         self._drop_repeat = repeated_segment_drops(config.dedup)
@@ -309,7 +367,7 @@ class _PairMaker:
         self._summary.rule_counts.update(event.rule for event in result.events)
         source_lang = self._config.clean.source_lang
         if segments is None:
-            with _Timer(self._summary.timings, "segment+detect"):
+            with StageTimer(self._summary.timings, "segment+detect"):
                 segments = segment_document(result, self._detector, source_lang)
         audit: list[AuditEvent | Segment] = list(result.events)
         for segment in segments:
@@ -340,11 +398,10 @@ class _PairMaker:
         plain = [apply_typography(s.text, "plain") for s in segments]
         translations: list[Translation | None] = [None] * len(plain)
         if self._translator is not None and plain:
-            with _Timer(self._summary.timings, "translate"):
-                translations = list(translate_segments(plain, self._translator, self._cache, self._batch,
-                                                       self._summary.translation))
+            with StageTimer(self._summary.timings, "translate"):
+                translations = list(translate_segments(plain, self._translator, self._cache, self._batch, self._stats))
         pairs = zip(segments, plain, translations)
-        with _Timer(self._summary.timings, "write"):
+        with StageTimer(self._summary.timings, "write"):
             for audit in self._waiting:
                 for entry in audit:
                     if isinstance(entry, Segment):

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from typing import Protocol
 
 from ..translate import Translation, Translator
 
-from .cache import TranslationCache, cache_key
+from .cache import cache_key
+
+
+class CachedTranslations(Protocol):
+    """Where translations are looked up and committed: a :class:`TranslationCache`, or layers of them."""
+
+    def get(self, keys: Sequence[str]) -> dict[str, Translation]: ...
+
+    def put(self, items: Iterable[tuple[str, Translation]]) -> None: ...
 
 
 @dataclass
@@ -20,7 +29,7 @@ class TranslateStats:
 def translate_segments(
     segments: Iterable[str],
     translator: Translator,
-    cache: TranslationCache | None = None,
+    cache: CachedTranslations | None = None,
     batch_size: int = 256,
     stats: TranslateStats | None = None,
 ) -> Iterator[Translation]:

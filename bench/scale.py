@@ -1,0 +1,203 @@
+"""Scale: ``passerelle run`` with the local executor and on Ray, on this machine, in the same run.
+
+Documents come from bench/news_corpus.py (distinct generated news pages, about
+4 KB each). For each size, each executor runs as a fresh command in turn, with
+the same echo package (tests/echo_package.py, a test double; beam 1):
+
+* ``local``: ``passerelle run DIR -o OUT --workers <cores>``;
+* ``ray``: ``passerelle run DIR -o OUT --executor ray``, which starts a local
+  Ray instance of its own (its start-up is part of the figure), one translator
+  of one CPU, the other CPUs cleaning.
+
+Measured, while each command runs, over the command and every process it
+starts (Ray's daemons and workers included), from /proc: wall time, CPU
+seconds (user + system, the last reading of each process), the peak RSS of the
+command itself (the driver) and the largest peak of any other process of its
+tree (a worker). The stage split comes from the run's ``timings.json``: the
+``ray:`` stages (start-up, the batch-wide pass, cleaning and translation on the
+cluster, folding the translators' caches) and the driver's merge and write.
+Both folders must be byte-identical (``timings.json`` aside), or the benchmark
+stops.
+
+A third command, ``ray --no-translate``, gives the cleaning rate alone: every
+CPU cleans. From it the benchmark derives, on paper, how many cleaning CPUs keep
+one GPU translator busy: the segments one cleaning CPU produces per second
+against the segments a GPU translates per second, for CTranslate2's published
+GPU throughput (``--gpu-tokens-per-second``) and this corpus's tokens per
+segment.
+
+    python -m bench.scale [--sizes 200 1000] [--model realistic|small]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from passerelle.machine import available_cores
+from tests.echo_package import REALISTIC, SMALL, build_echo_package
+from tests.outputs import folder_bytes
+
+from .news_corpus import write_corpus
+from .results import markdown_table, write_section
+from .speed import _children, _peak_kib
+
+# CTranslate2's README (OpenNMT/CTranslate2 at 0d8bcd3, MIT), "Benchmarks, GPU": the OPUS-MT base Transformer,
+# int8 + float16 (Passerelle's compute type on a GPU), 8,362.7 target tokens per second on an NVIDIA A10G.
+PUBLISHED_GPU_TOKENS_PER_SECOND = 8362.7
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Watched:
+    seconds: float = 0.0
+    cpu_ticks: dict[int, int] = field(default_factory=dict)
+    peak_kib: dict[int, int] = field(default_factory=dict)  # the command first, then every process it started
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu_ticks.values()) / _TICKS
+
+    @property
+    def driver_mib(self) -> float:
+        return next(iter(self.peak_kib.values()), 0) / 1024
+
+    @property
+    def worker_mib(self) -> float:
+        return max(list(self.peak_kib.values())[1:], default=0) / 1024
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(_children(current))
+    return found
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def watched(command: list[str]) -> Watched:
+    """Run ``command`` outside the checkout; its wall time, and the CPU time and peak RSS of its whole process tree."""
+    measured = Watched()
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+    while process.poll() is None:
+        for pid in _tree(process.pid):
+            if (ticks := _cpu_ticks(pid)) is not None:
+                measured.cpu_ticks[pid] = ticks
+            if (peak := _peak_kib(pid)) is not None:
+                measured.peak_kib[pid] = peak
+        time.sleep(0.2)
+    measured.seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode() if process.stderr else ''}")
+    return measured
+
+
+COMMANDS = {
+    "local": ["--workers", str(available_cores())],
+    "ray": ["--executor", "ray"],
+    "ray --no-translate": ["--executor", "ray", "--no-translate"],
+}
+
+
+def run_command(inputs: Path, out: Path, package: Path, executor: str) -> list[str]:
+    return [sys.executable, "-m", "passerelle", "run", str(inputs), "-o", str(out), "--model", str(package),
+            "--beam-size", "1", "-q", *COMMANDS[executor]]
+
+
+def tokens_per_segment(out: Path, package: Path) -> float:
+    """Mean SentencePiece tokens of a translated segment (the echo model's target is its source)."""
+    import sentencepiece
+
+    model = sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
+    sources = [json.loads(line)["fr"] for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    return sum(len(model.encode(text)) for text in sources) / max(len(sources), 1)
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000])
+    parser.add_argument("--model", choices=["small", "realistic"], default="small")
+    parser.add_argument("--gpu-tokens-per-second", type=float, default=PUBLISHED_GPU_TOKENS_PER_SECOND)
+    args = parser.parse_args(list(argv) if argv is not None else None)
+
+    rows, stages, derived = [], [], []
+    with tempfile.TemporaryDirectory(prefix="passerelle-scale-") as scratch:
+        work = Path(scratch)
+        package = build_echo_package(work / "model", REALISTIC if args.model == "realistic" else SMALL)
+        for size in args.sizes:
+            inputs = work / f"news{size}"
+            write_corpus(inputs, size)
+            megabytes = sum(p.stat().st_size for p in inputs.iterdir()) / 1e6
+            outs, results = {}, {}
+            for executor in COMMANDS:
+                outs[executor] = work / f"out-{executor}-{size}"
+                results[executor] = watched(run_command(inputs, outs[executor], package, executor))
+                print(f"{size} documents, {executor}: {results[executor].seconds:.1f} s", file=sys.stderr)
+            if folder_bytes(outs["local"]) != folder_bytes(outs["ray"]):
+                raise SystemExit(f"the Ray run's folder differs from the local run's at {size} documents")
+            pairs = len((outs["ray"] / "corpus.jsonl").read_text(encoding="utf-8").splitlines())
+            for executor, measured in results.items():
+                rows.append([f"{size:,}", executor, f"{measured.seconds:.1f}", f"{size / measured.seconds:.1f}",
+                             f"{megabytes / measured.seconds:.3f}", f"{measured.cpu_seconds:.0f}",
+                             f"{measured.driver_mib:.0f}", f"{measured.worker_mib:.0f}"])
+            timings = {executor: json.loads((outs[executor] / "timings.json").read_text(encoding="utf-8"))["seconds"]
+                       for executor in outs}
+            for executor, seconds in timings.items():
+                stages.append([f"{size:,}", executor, *(f"{seconds.get(stage, 0.0):.1f}" for stage in STAGES)])
+            # Without translation every CPU of the cluster cleans: the pairs over that stage's CPU time.
+            per_cleaning_cpu = pairs / (timings["ray --no-translate"]["ray: clean+translate"] * available_cores())
+            tokens = tokens_per_segment(outs["ray"], package)
+            gpu_segments = args.gpu_tokens_per_second / tokens
+            derived.append([f"{size:,}", f"{pairs:,}", f"{per_cleaning_cpu:.1f}", f"{tokens:.1f}",
+                            f"{gpu_segments:.0f}", f"{gpu_segments / per_cleaning_cpu:.0f}"])
+
+    body = [
+        f"`python -m bench.scale --sizes {' '.join(map(str, args.sizes))} --model {args.model}`, "
+        f"{available_cores()} cores; each command in a fresh process, in turn; the echo package ({args.model}, beam 1). "
+        "Ray: a local instance started by the command, one translator of one CPU. The two folders are byte-identical "
+        "(`timings.json` aside), checked before the figures are written.",
+        "",
+        *markdown_table(["documents", "executor", "wall s", "docs/s", "MB/s", "CPU s (whole tree)", "driver peak MiB",
+                         "largest worker peak MiB"], rows),
+        "",
+        "Stage split, seconds, from each run's `timings.json` (the `ray:` stages run inside the driver's `read+clean`):",
+        "",
+        *markdown_table(["documents", "executor", *STAGES], stages),
+        "",
+        "On paper: cleaning CPUs that keep one GPU translator busy. A cleaning CPU's rate is the corpus's pairs over "
+        "the `ray --no-translate` run's clean stage, times its CPUs; the GPU's is CTranslate2's published "
+        f"{args.gpu_tokens_per_second:,.1f} target tokens/s (OPUS-MT base Transformer, int8 + float16, A10G) over this "
+        "corpus's tokens per segment.",
+        "",
+        *markdown_table(["documents", "pairs", "pairs/s per cleaning CPU", "tokens per segment", "GPU segments/s",
+                         "cleaning CPUs per GPU"], derived),
+    ]
+    write_section("Scale: local and Ray executors (bench/scale.py)", "\n".join(body))
+    print("\n".join(body))
+
+
+STAGES = ("ray: start-up", "ray: batch-wide pass", "ray: clean+translate", "ray: fold caches", "read+clean",
+          "segment+detect", "translate", "write")
+
+
+if __name__ == "__main__":
+    main()

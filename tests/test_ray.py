@@ -1,0 +1,186 @@
+"""The Ray executor: the same output folder as a local run, whatever the cluster's order, sizes or faults.
+
+One local Ray cluster serves the session (two CPUs); its workers sleep a random moment before each
+document and each translation batch (tests/ray_delays.py), so tasks finish out of order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from passerelle.corpus import RunConfig, run
+from passerelle.corpus.errors import CorpusError
+from passerelle.corpus.clean_job import CleaningJob, cleaning_tasks, list_pages
+from passerelle.corpus.ray_executor import RayExecutor, pairs_dataset
+from passerelle.corpus.shards import merged_shards, write_shard
+from passerelle.corpus.workers import Shared, Workers
+from passerelle.normalise import CleanConfig
+
+from . import ray_delays
+from .conftest import SEEDS
+from .hostile_corpus import news_documents
+from .outputs import cached_translations, folder_bytes, passerelle
+
+EPOCH = "1700000000"
+
+
+@pytest.fixture(scope="session")
+def ray_cluster() -> Iterator[str]:
+    ray = pytest.importorskip("ray")
+    # The hook goes to the workers by value: they need not find the tests' folder on their path.
+    ray.cloudpickle.register_pickle_by_value(ray_delays)
+    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=300 * 2**20, log_to_driver=False,
+             runtime_env={"worker_process_setup_hook": ray_delays.install_delays})
+    yield ray.get_runtime_context().gcs_address
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Pages that take every path: shared chrome (the batch-wide pass), a copy, an unreadable input, the seeds."""
+    folder = news_documents(tmp_path_factory.mktemp("batch") / "in", 16, seed=11)
+    for page in folder.iterdir():
+        page.write_text("Le Courrier du Soir, quotidien régional\n\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+    for seed in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(seed, folder / seed.name)
+    shutil.copy(SEEDS / "002_1ea0ca948f0b20f8.txt", folder / "zz_copy_of_002.txt")
+    os.mkfifo(folder / "m_pipe.txt")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def local_run(batch: Path, echo_package_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("local") / "out"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        run([str(batch)], out, model=echo_package_dir)
+    return out
+
+
+@pytest.mark.parametrize("executor", [RayExecutor(), RayExecutor(translators=2, cpus_per_translator=0.5, documents_per_task=3)],
+                         ids=["one translator", "two translators, small tasks"])
+def test_a_ray_run_writes_the_local_runs_folder(ray_cluster: str, batch: Path, echo_package_dir: Path, local_run: Path,
+                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                executor: RayExecutor) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    summary = run([str(batch)], tmp_path / "out", model=echo_package_dir, executor=executor)
+    assert folder_bytes(tmp_path / "out") == folder_bytes(local_run)
+    statuses = {outcome.status for outcome in summary.inputs.outcomes}
+    assert {"ok", "duplicate", "failed"} <= statuses, "the batch takes every path"
+    assert "repeated_in_batch" in (tmp_path / "out" / "audit.jsonl").read_text(encoding="utf-8")
+    assert not (tmp_path / "out" / ".shards").exists()
+    assert [p.name for p in (tmp_path / "out" / ".cache").iterdir()] == ["translations.sqlite"], "translators' files folded"
+    new = summary.translation.segments - summary.translation.from_cache
+    rows = cached_translations(tmp_path / "out" / ".cache" / "translations.sqlite")
+    assert new == rows if executor.translators == 1 else new >= rows, "one translator translates each text once"
+
+
+def test_translators_that_would_leave_no_cpu_to_clean_are_refused(ray_cluster: str, batch: Path, echo_package_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="leaving none to clean documents"):
+        run([str(batch)], tmp_path / "out", model=echo_package_dir, executor=RayExecutor(translators=2))
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_a_second_ray_run_translates_nothing_again(ray_cluster: str, batch: Path, echo_package_dir: Path,
+                                                   tmp_path: Path) -> None:
+    run([str(batch)], tmp_path / "out", RunConfig(), model=echo_package_dir, executor=RayExecutor())
+    again = run([str(batch)], tmp_path / "out", RunConfig(), model=echo_package_dir, executor=RayExecutor())
+    assert again.translation.segments == again.translation.from_cache > 0
+
+
+def test_the_clusters_repeated_lines_are_the_local_ones(ray_cluster: str, batch: Path, tmp_path: Path) -> None:
+    config = CleanConfig()
+    pages = list_pages([str(batch)], config, "*.txt", None)
+    job = CleaningJob(config, RunConfig().dedup)
+    local = next(cleaning_tasks(pages, job, Workers(1).map, Shared))[1].repeated.get()
+    clustered = next(cleaning_tasks(pages, job, RayExecutor().ordered_map(tmp_path / "shards"), Shared))[1].repeated.get()
+    assert clustered == local
+    assert len(local) > 0
+
+
+def test_a_killed_ray_run_resumes_with_the_same_outputs_and_no_translation_done_twice(
+        ray_cluster: str, echo_package_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = news_documents(tmp_path / "in", 40, seed=5)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    run([str(inputs)], tmp_path / "local", model=echo_package_dir)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "passerelle", "run", str(inputs), "-o", str(out), "--model", str(echo_package_dir),
+               "--executor", "ray", "--ray-address", ray_cluster, "-q"]
+    driver = subprocess.Popen(command, cwd=tempfile.gettempdir(), env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+                              stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while not _committed(out) and driver.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    driver.send_signal(signal.SIGKILL)
+    driver.wait()
+    committed = _committed(out)
+    assert committed > 0, "killed while translating"
+    assert not (out / "manifest.json").exists()
+    summary = run([str(inputs)], out, model=echo_package_dir, executor=RayExecutor())
+    assert folder_bytes(out) == folder_bytes(tmp_path / "local")
+    new = summary.translation.segments - summary.translation.from_cache
+    assert new + committed == cached_translations(out / ".cache" / "translations.sqlite"), "nothing committed translated again"
+
+
+def _committed(out: Path) -> int:
+    return sum(cached_translations(path) for path in (out / ".cache").glob("translations.*.sqlite"))
+
+
+def test_the_pairs_dataset_holds_every_source_segment_with_its_translation(
+        ray_cluster: str, batch: Path, echo_package_dir: Path, local_run: Path, tmp_path: Path) -> None:
+    rows = pairs_dataset([str(batch)], tmp_path / "cache.sqlite", model=echo_package_dir).take_all()
+    keys = [(row["number"], row["position"]) for row in rows]
+    assert len(set(keys)) == len(keys)
+    by_id = {row["id"]: row for row in rows}
+    corpus = [json.loads(line) for line in (local_run / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) > len(corpus), "the corpus-wide drops are not applied"
+    assert all((by_id[r["id"]]["source"], by_id[r["id"]]["target"]) == (r["fr"], r["en"]) for r in corpus)
+
+
+def test_run_with_the_ray_executor_from_the_command_line(ray_cluster: str, echo_package_dir: Path, tmp_path: Path) -> None:
+    result = passerelle("run", str(SEEDS), "-o", str(tmp_path / "ray"), "--model", str(echo_package_dir),
+                        "--executor", "ray", "--ray-address", ray_cluster)
+    assert result.returncode == 0, result.stderr.decode()
+    local = passerelle("run", str(SEEDS), "-o", str(tmp_path / "local"), "--model", str(echo_package_dir), "-q")
+    assert local.returncode == 0, local.stderr.decode()
+    assert folder_bytes(tmp_path / "ray") == folder_bytes(tmp_path / "local")
+    assert b"Traceback" not in result.stderr
+
+
+def test_the_ray_executor_without_ray_is_a_usage_error(tmp_path: Path) -> None:
+    without_ray = "import sys; sys.modules['ray'] = None; from passerelle.corpus.cli import main; main()"
+    result = subprocess.run([sys.executable, "-c", without_ray, "run", str(SEEDS), "-o", str(tmp_path / "out"),
+                             "--executor", "ray"], capture_output=True, cwd=tempfile.gettempdir(), timeout=120)
+    assert result.returncode == 2
+    assert b'pip install "passerelle[ray]"' in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=8), min_size=1, max_size=12), st.randoms(use_true_random=False))
+def test_shards_merge_in_number_order_whatever_the_cluster_returned(sizes: list[int], chance: Any) -> None:
+    numbers = list(range(sum(sizes)))
+    chance.shuffle(numbers)
+    with tempfile.TemporaryDirectory() as scratch:
+        paths, start = [], 0
+        for size in sizes:  # each task's rows, of any numbers, sorted as a task writes them
+            rows = sorted(numbers[start:start + size])
+            paths.append(write_shard(Path(scratch), ((n, f"document {n}".encode()) for n in rows)))
+            start += size
+        chance.shuffle(paths)
+        assert list(merged_shards(paths, len(numbers))) == [(n, f"document {n}".encode()) for n in range(len(numbers))]
