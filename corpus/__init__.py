@@ -7,6 +7,7 @@ from .manifest import build_manifest, config_hash, read_manifest, write_manifest
 from .outcomes import CleanSummary, InputFailure, InputOutcome, SkippedInput
 from .pairs import Languages, PairWriter, pair_record
 from .pipeline import Resources, RunConfig, RunSummary, run
+from .ray_executor import RayExecutor, pairs_dataset
 from .tmx import read_tmx
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "InputOutcome",
     "Languages",
     "PairWriter",
+    "RayExecutor",
     "Resources",
     "RunConfig",
     "RunSummary",
@@ -27,6 +29,7 @@ __all__ = [
     "config_hash",
     "export",
     "pair_record",
+    "pairs_dataset",
     "read_manifest",
     "read_tmx",
     "run",

@@ -125,9 +125,9 @@ class RayExecutor:
             pages = list_pages(job.inputs, job.config.clean, job.glob, job.skip)
             stages = _Stages(self, shards, job.stats)
             with StageTimer(job.timings, "ray: batch-wide pass"):
-                tasks = list(cleaning_tasks(pages, CleaningJob(job.config.clean, job.config.dedup), stages.map, Shared))
+                tasks = cleaning_tasks(pages, CleaningJob(job.config.clean, job.config.dedup), stages.map, Shared)
             with StageTimer(job.timings, "ray: clean+translate"):
-                merged = stages.clean_and_translate(tasks, job)
+                merged = stages.clean_and_translate(tasks, sum(isinstance(page, Page) for page in pages), job)
             if job.cache is not None:
                 with StageTimer(job.timings, "ray: fold caches"):
                     fold_translator_caches(job.cache)
@@ -222,7 +222,7 @@ class _Stages:
         dataset = self._dataset(rows).map_batches(_apply, fn_kwargs={"function": function}, **self._task_options())
         return (pickle.loads(payload) for _, payload in self._sharded(dataset, len(rows)))
 
-    def translated(self, tasks: list[tuple[Page, CleaningJob]], job: RunJob) -> Any:
+    def translated(self, tasks: Iterable[tuple[Page, CleaningJob]], job: RunJob) -> Any:
         """The cleaning tasks' documents, each with its segments and their translations, as a Dataset."""
         rows = [{"number": n, "item": pickle.dumps(task)} for n, task in enumerate(tasks)]
         dataset = self._dataset(rows).map_batches(
@@ -242,10 +242,11 @@ class _Stages:
             batch_size=executor.documents_per_task, compute=_ray().data.ActorPoolStrategy(size=executor.translators),
             num_cpus=executor.cpus_per_translator, **gpus)
 
-    def clean_and_translate(self, tasks: list[tuple[Page, CleaningJob]], job: RunJob) -> Iterator[tuple[int, bytes]]:
-        """The documents of ``tasks`` cleaned, segmented and their source segments' translations in the cache:
-        each document's pickled (result, signature, segments), in input order."""
-        return self._sharded(self.translated(tasks, job), len(tasks))
+    def clean_and_translate(self, tasks: Iterable[tuple[Page, CleaningJob]], count: int,
+                            job: RunJob) -> Iterator[tuple[int, bytes]]:
+        """The ``count`` documents of ``tasks`` cleaned, segmented and their source segments' translations in the
+        cache: each document's pickled (result, signature, segments), in input order."""
+        return self._sharded(self.translated(tasks, job), count)
 
     def _dataset(self, rows: list[dict[str, Any]]) -> Any:
         ray_data = _ray().data
