@@ -56,23 +56,38 @@ PUBLISHED_GPU_TOKENS_PER_SECOND = 8362.7
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
+# What a process of a command's tree is, by its title: the command itself is the driver.
+ROLES = ("driver", "worker", "translator", "Ray daemon")
+
+
+def _role(pid: int, root: int) -> str:
+    if pid == root:
+        return "driver"
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return "worker"
+    if "_Translating" in command:
+        return "translator"
+    # Ray names its worker processes ray::<task>; its daemons (GCS, raylet, the Python agents and monitors) run
+    # programs from Ray's own folder. The local executor's workers are forks of the command.
+    return "worker" if command.startswith("ray::") or "/ray/" not in command else "Ray daemon"
+
+
 @dataclass
 class Watched:
     seconds: float = 0.0
     cpu_ticks: dict[int, int] = field(default_factory=dict)
-    peak_kib: dict[int, int] = field(default_factory=dict)  # the command first, then every process it started
+    peak_kib: dict[int, int] = field(default_factory=dict)
+    roles: dict[int, str] = field(default_factory=dict)
 
     @property
     def cpu_seconds(self) -> float:
         return sum(self.cpu_ticks.values()) / _TICKS
 
-    @property
-    def driver_mib(self) -> float:
-        return next(iter(self.peak_kib.values()), 0) / 1024
-
-    @property
-    def worker_mib(self) -> float:
-        return max(list(self.peak_kib.values())[1:], default=0) / 1024
+    def peak_mib(self, role: str) -> float:
+        """The largest peak RSS of any process in ``role``."""
+        return max((kib for pid, kib in self.peak_kib.items() if self.roles.get(pid) == role), default=0) / 1024
 
 
 def _tree(pid: int) -> list[int]:
@@ -104,6 +119,7 @@ def watched(command: list[str]) -> Watched:
                 measured.cpu_ticks[pid] = ticks
             if (peak := _peak_kib(pid)) is not None:
                 measured.peak_kib[pid] = peak
+                measured.roles.setdefault(pid, _role(pid, process.pid))
         time.sleep(0.2)
     measured.seconds = time.perf_counter() - started
     if process.returncode != 0:
@@ -158,7 +174,7 @@ def main(argv: Iterable[str] | None = None) -> None:
             for executor, measured in results.items():
                 rows.append([f"{size:,}", executor, f"{measured.seconds:.1f}", f"{size / measured.seconds:.1f}",
                              f"{megabytes / measured.seconds:.3f}", f"{measured.cpu_seconds:.0f}",
-                             f"{measured.driver_mib:.0f}", f"{measured.worker_mib:.0f}"])
+                             *(f"{measured.peak_mib(role):.0f}" for role in ROLES)])
             timings = {executor: json.loads((outs[executor] / "timings.json").read_text(encoding="utf-8"))["seconds"]
                        for executor in outs}
             for executor, seconds in timings.items():
@@ -168,7 +184,7 @@ def main(argv: Iterable[str] | None = None) -> None:
             tokens = tokens_per_segment(outs["ray"], package)
             gpu_segments = args.gpu_tokens_per_second / tokens
             derived.append([f"{size:,}", f"{pairs:,}", f"{per_cleaning_cpu:.1f}", f"{tokens:.1f}",
-                            f"{gpu_segments:.0f}", f"{gpu_segments / per_cleaning_cpu:.0f}"])
+                            f"{gpu_segments:.0f}", f"{gpu_segments / per_cleaning_cpu:.1f}"])
 
     body = [
         f"`python -m bench.scale --sizes {' '.join(map(str, args.sizes))} --model {args.model}`, "
@@ -176,8 +192,11 @@ def main(argv: Iterable[str] | None = None) -> None:
         "Ray: a local instance started by the command, one translator of one CPU. The two folders are byte-identical "
         "(`timings.json` aside), checked before the figures are written.",
         "",
-        *markdown_table(["documents", "executor", "wall s", "docs/s", "MB/s", "CPU s (whole tree)", "driver peak MiB",
-                         "largest worker peak MiB"], rows),
+        "Peak RSS, MiB: the command (driver); the largest of its cleaning workers (Ray's `ray::` worker processes, "
+        "which also run its bookkeeping actors); of the translator; of Ray's daemons (GCS, raylet, agents).",
+        "",
+        *markdown_table(["documents", "executor", "wall s", "docs/s", "MB/s", "CPU s (whole tree)",
+                         *(f"{role} peak" for role in ROLES)], rows),
         "",
         "Stage split, seconds, from each run's `timings.json` (the `ray:` stages run inside the driver's `read+clean`):",
         "",

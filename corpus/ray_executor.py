@@ -201,13 +201,17 @@ class EngineSpec:
                           f"{type(translator).__name__} is not one it can build (give model= instead)")
 
     def open(self) -> Translator:
-        """The engine, loaded, with threads for the CPUs the translator holds (``0`` settings made concrete)."""
+        """The engine, loaded, with :meth:`threads` for the device it runs on."""
         device, _ = resolve_device(self.config.options.device, self.config.options.compute_type)
+        return open_engine(self.config, self.from_code, self.to_code, self.model, self.threads(device))
+
+    def threads(self, device: str) -> EngineResources:
+        """The engine's resources with ``0`` threads made concrete for the CPUs the translator holds: one batch per
+        CPU on ``cpu`` (the fastest setting measured), one batch with a thread per CPU on a GPU."""
         cores = max(1, int(self.cpus))
         inter, intra = (cores, 1) if device == "cpu" else (1, cores)
-        threads = replace(self.resources, inter_threads=self.resources.inter_threads or inter,
-                          intra_threads=self.resources.intra_threads or intra)
-        return open_engine(self.config, self.from_code, self.to_code, self.model, threads)
+        return replace(self.resources, inter_threads=self.resources.inter_threads or inter,
+                       intra_threads=self.resources.intra_threads or intra)
 
 
 class _Stages:

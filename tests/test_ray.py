@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,10 +26,11 @@ from hypothesis import strategies as st
 from passerelle.corpus import RunConfig, run
 from passerelle.corpus.errors import CorpusError
 from passerelle.corpus.clean_job import CleaningJob, cleaning_tasks, list_pages
-from passerelle.corpus.ray_executor import RayExecutor, pairs_dataset
+from passerelle.corpus.ray_executor import EngineSpec, RayExecutor, pairs_dataset
 from passerelle.corpus.shards import merged_shards, write_shard
 from passerelle.corpus.workers import Shared, Workers
 from passerelle.normalise import CleanConfig
+from passerelle.translate import EngineConfig, EngineResources
 
 from . import ray_delays
 from .conftest import SEEDS
@@ -184,3 +186,52 @@ def test_shards_merge_in_number_order_whatever_the_cluster_returned(sizes: list[
             start += size
         chance.shuffle(paths)
         assert list(merged_shards(paths, len(numbers))) == [(n, f"document {n}".encode()) for n in range(len(numbers))]
+
+
+def test_a_gpu_translator_runs_one_batch_with_a_thread_per_cpu(echo_package_dir: Path) -> None:
+    """The GPU path cannot run here; what differs from the CPU path, the engine's threads, is checked."""
+    spec = EngineSpec(EngineConfig(), "fr", "en", echo_package_dir, EngineResources(), cpus=4)
+    assert (spec.threads("cuda").inter_threads, spec.threads("cuda").intra_threads) == (1, 4)
+    assert (spec.threads("cpu").inter_threads, spec.threads("cpu").intra_threads) == (4, 1)
+    given = EngineSpec(EngineConfig(), "fr", "en", echo_package_dir, EngineResources(inter_threads=2, intra_threads=3), 4)
+    assert (given.threads("cuda").inter_threads, given.threads("cuda").intra_threads) == (2, 3), "given threads are kept"
+
+
+def test_killed_cluster_workers_are_replaced_and_the_run_writes_the_local_folder(
+        ray_cluster: str, batch: Path, echo_package_dir: Path, local_run: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    killed: list[str] = []
+    done = threading.Event()
+
+    def kill_one_of_each() -> None:
+        for title in ("ray::MapBatches(_clean_and_segment)", "ray::MapWorker(MapBatches(_Translating))"):
+            while "Translating" in title and not done.is_set() and not _committed(tmp_path / "out"):
+                time.sleep(0.02)  # the translator is killed once it has committed a batch
+            while not done.is_set():
+                pid = _process_titled(title)
+                if pid is not None:
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(title)
+                    break
+                time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_one_of_each)
+    killer.start()
+    try:
+        run([str(batch)], tmp_path / "out", model=echo_package_dir, executor=RayExecutor())
+    finally:
+        done.set()
+        killer.join()
+    assert len(killed) == 2, f"killed {killed}"
+    assert folder_bytes(tmp_path / "out") == folder_bytes(local_run)
+
+
+def _process_titled(prefix: str) -> int | None:
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes().startswith(prefix.encode()):
+                return int(entry.name)
+        except OSError:
+            continue
+    return None
