@@ -48,7 +48,7 @@ from tests.outputs import folder_bytes
 
 from .news_corpus import write_corpus
 from .results import markdown_table, write_section
-from .speed import _children, _peak_kib
+from .speed import _peak_kib
 
 # CTranslate2's README (OpenNMT/CTranslate2 at 0d8bcd3, MIT), "Benchmarks, GPU": the OPUS-MT base Transformer,
 # int8 + float16 (Passerelle's compute type on a GPU), 8,362.7 target tokens per second on an NVIDIA A10G.
@@ -69,9 +69,13 @@ def _role(pid: int, root: int) -> str:
         return "worker"
     if "_Translating" in command:
         return "translator"
-    # Ray names its worker processes ray::<task>; its daemons (GCS, raylet, the Python agents and monitors) run
-    # programs from Ray's own folder. The local executor's workers are forks of the command.
-    return "worker" if command.startswith("ray::") or "/ray/" not in command else "Ray daemon"
+    # Ray names its worker processes ray::<task>, and its agents and Ray Data's bookkeeping actors ray::...Agent and
+    # ray::_...; its other daemons (GCS, raylet, monitors) run programs from Ray's own folder. The local
+    # executor's workers are forks of the command.
+    title = command.split("\0")[0]
+    if title.startswith("ray::"):
+        return "Ray daemon" if title.endswith("Agent") or title.startswith("ray::_") else "worker"
+    return "Ray daemon" if "/ray/" in command else "worker"
 
 
 @dataclass
@@ -91,11 +95,16 @@ class Watched:
 
 
 def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, whichever of their threads started them (Ray's raylet starts workers from others)."""
     found, todo = [], [pid]
     while todo:
         current = todo.pop()
         found.append(current)
-        todo.extend(_children(current))
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo.extend(int(child) for child in (task / "children").read_text().split())
+            except OSError:
+                continue
     return found
 
 
@@ -119,7 +128,8 @@ def watched(command: list[str]) -> Watched:
                 measured.cpu_ticks[pid] = ticks
             if (peak := _peak_kib(pid)) is not None:
                 measured.peak_kib[pid] = peak
-                measured.roles.setdefault(pid, _role(pid, process.pid))
+                # Read again each time: a Ray worker starts under its program's name and takes its task's later.
+                measured.roles[pid] = _role(pid, process.pid)
         time.sleep(0.2)
     measured.seconds = time.perf_counter() - started
     if process.returncode != 0:
@@ -192,8 +202,9 @@ def main(argv: Iterable[str] | None = None) -> None:
         "Ray: a local instance started by the command, one translator of one CPU. The two folders are byte-identical "
         "(`timings.json` aside), checked before the figures are written.",
         "",
-        "Peak RSS, MiB: the command (driver); the largest of its cleaning workers (Ray's `ray::` worker processes, "
-        "which also run its bookkeeping actors); of the translator; of Ray's daemons (GCS, raylet, agents).",
+        "Peak RSS, MiB: the command (driver); the largest of its cleaning workers (Ray's `ray::` task processes); of "
+        "the translator; of Ray's daemons (GCS, raylet, agents, Ray Data's bookkeeping actors). CPU seconds: every "
+        "process of the command's tree, Ray's daemons included.",
         "",
         *markdown_table(["documents", "executor", "wall s", "docs/s", "MB/s", "CPU s (whole tree)",
                          *(f"{role} peak" for role in ROLES)], rows),

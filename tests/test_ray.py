@@ -89,6 +89,9 @@ def test_a_ray_run_writes_the_local_runs_folder(ray_cluster: str, batch: Path, e
     new = summary.translation.segments - summary.translation.from_cache
     rows = cached_translations(tmp_path / "out" / ".cache" / "translations.sqlite")
     assert new == rows if executor.translators == 1 else new >= rows, "one translator translates each text once"
+    again = run([str(batch)], tmp_path / "out", model=echo_package_dir, executor=executor)
+    assert again.translation.segments == again.translation.from_cache > 0, "a second run translates nothing again"
+    assert folder_bytes(tmp_path / "out") == folder_bytes(local_run)
 
 
 def test_translators_that_would_leave_no_cpu_to_clean_are_refused(ray_cluster: str, batch: Path, echo_package_dir: Path,
@@ -96,13 +99,6 @@ def test_translators_that_would_leave_no_cpu_to_clean_are_refused(ray_cluster: s
     with pytest.raises(CorpusError, match="leaving none to clean documents"):
         run([str(batch)], tmp_path / "out", model=echo_package_dir, executor=RayExecutor(translators=2))
     assert not (tmp_path / "out" / "manifest.json").exists()
-
-
-def test_a_second_ray_run_translates_nothing_again(ray_cluster: str, batch: Path, echo_package_dir: Path,
-                                                   tmp_path: Path) -> None:
-    run([str(batch)], tmp_path / "out", RunConfig(), model=echo_package_dir, executor=RayExecutor())
-    again = run([str(batch)], tmp_path / "out", RunConfig(), model=echo_package_dir, executor=RayExecutor())
-    assert again.translation.segments == again.translation.from_cache > 0
 
 
 def test_the_clusters_repeated_lines_are_the_local_ones(ray_cluster: str, batch: Path, tmp_path: Path) -> None:
@@ -116,12 +112,10 @@ def test_the_clusters_repeated_lines_are_the_local_ones(ray_cluster: str, batch:
 
 
 def test_a_killed_ray_run_resumes_with_the_same_outputs_and_no_translation_done_twice(
-        ray_cluster: str, echo_package_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    inputs = news_documents(tmp_path / "in", 40, seed=5)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    run([str(inputs)], tmp_path / "local", model=echo_package_dir)
+        ray_cluster: str, batch: Path, echo_package_dir: Path, local_run: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "passerelle", "run", str(inputs), "-o", str(out), "--model", str(echo_package_dir),
+    command = [sys.executable, "-m", "passerelle", "run", str(batch), "-o", str(out), "--model", str(echo_package_dir),
                "--executor", "ray", "--ray-address", ray_cluster, "-q"]
     driver = subprocess.Popen(command, cwd=tempfile.gettempdir(), env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
                               stderr=subprocess.PIPE)
@@ -133,8 +127,9 @@ def test_a_killed_ray_run_resumes_with_the_same_outputs_and_no_translation_done_
     committed = _committed(out)
     assert committed > 0, "killed while translating"
     assert not (out / "manifest.json").exists()
-    summary = run([str(inputs)], out, model=echo_package_dir, executor=RayExecutor())
-    assert folder_bytes(out) == folder_bytes(tmp_path / "local")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    summary = run([str(batch)], out, model=echo_package_dir, executor=RayExecutor())
+    assert folder_bytes(out) == folder_bytes(local_run)
     new = summary.translation.segments - summary.translation.from_cache
     assert new + committed == cached_translations(out / ".cache" / "translations.sqlite"), "nothing committed translated again"
 
@@ -154,14 +149,14 @@ def test_the_pairs_dataset_holds_every_source_segment_with_its_translation(
     assert all((by_id[r["id"]]["source"], by_id[r["id"]]["target"]) == (r["fr"], r["en"]) for r in corpus)
 
 
-def test_run_with_the_ray_executor_from_the_command_line(ray_cluster: str, echo_package_dir: Path, tmp_path: Path) -> None:
-    result = passerelle("run", str(SEEDS), "-o", str(tmp_path / "ray"), "--model", str(echo_package_dir),
+def test_run_with_the_ray_executor_from_the_command_line(ray_cluster: str, batch: Path, echo_package_dir: Path,
+                                                         local_run: Path, tmp_path: Path) -> None:
+    result = passerelle("run", str(batch), "-o", str(tmp_path / "ray"), "--model", str(echo_package_dir),
                         "--executor", "ray", "--ray-address", ray_cluster)
-    assert result.returncode == 0, result.stderr.decode()
-    local = passerelle("run", str(SEEDS), "-o", str(tmp_path / "local"), "--model", str(echo_package_dir), "-q")
-    assert local.returncode == 0, local.stderr.decode()
-    assert folder_bytes(tmp_path / "ray") == folder_bytes(tmp_path / "local")
+    assert result.returncode == 1, result.stderr.decode()  # the FIFO fails, as in a local run
+    assert folder_bytes(tmp_path / "ray") == folder_bytes(local_run)
     assert b"Traceback" not in result.stderr
+    assert b"m_pipe.txt" in result.stderr
 
 
 def test_the_ray_executor_without_ray_is_a_usage_error(tmp_path: Path) -> None:
