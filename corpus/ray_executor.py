@@ -208,10 +208,8 @@ class EngineSpec:
     def threads(self, device: str) -> EngineResources:
         """The engine's resources with ``0`` threads made concrete for the CPUs the translator holds: one batch per
         CPU on ``cpu`` (the fastest setting measured), one batch with a thread per CPU on a GPU."""
-        cores = max(1, int(self.cpus))
-        inter, intra = (cores, 1) if device == "cpu" else (1, cores)
-        return replace(self.resources, inter_threads=self.resources.inter_threads or inter,
-                       intra_threads=self.resources.intra_threads or intra)
+        inter, intra = self.resources.threads(device, max(1, int(self.cpus)))
+        return replace(self.resources, inter_threads=inter, intra_threads=intra)
 
 
 class _Stages:

@@ -107,12 +107,14 @@ class EngineResources:
     inter_threads: int = 0
     intra_threads: int = 0
 
-    def threads(self, device: str) -> tuple[int, int]:
-        """(inter_threads, intra_threads) for ``device`` (``cpu`` or ``cuda``), 0 made concrete."""
+    def threads(self, device: str, cores: int | None = None) -> tuple[int, int]:
+        """(inter_threads, intra_threads) for ``device`` (``cpu`` or ``cuda``), 0 made concrete for ``cores``
+        (by default the cores this process may use; on a GPU, given cores are the threads of its one batch)."""
         if device != "cpu":
-            return self.inter_threads or 1, self.intra_threads
-        inter = self.inter_threads or available_cores()
-        return inter, self.intra_threads or max(1, available_cores() // inter)
+            return self.inter_threads or 1, self.intra_threads or (cores or 0)
+        cores = cores or available_cores()
+        inter = self.inter_threads or cores
+        return inter, self.intra_threads or max(1, cores // inter)
 
 
 def resolve_device(device: str, compute_type: str) -> tuple[str, str]:
