@@ -37,7 +37,7 @@ def cache_key(engine_id: str, settings: dict[str, object], source: str) -> str:
 _COLUMNS = ["key", "text", "score", "pieces", "lost"]
 
 # SQLite's companions of a database file; they belong to the damaged file when it is set aside.
-_COMPANIONS = ("-journal", "-wal", "-shm")
+SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
 
 # Seconds a run waits for another run that is writing to the same cache file (a shared --cache)
 # before it gives up; a batch's commit takes milliseconds, a busy disk seconds.
@@ -64,7 +64,7 @@ class TranslationCache:
             problem = _damage(path)
             if problem is not None:
                 aside = path.with_name(path.name + ".corrupt")
-                for suffix in ("", *_COMPANIONS):
+                for suffix in ("", *SQLITE_COMPANIONS):
                     source = path.with_name(path.name + suffix)
                     if source.exists():
                         os.replace(source, aside.with_name(aside.name + suffix))

@@ -56,7 +56,7 @@ from ..translate import (
     open_engine,
     resolve_device,
 )
-from .cache import TranslationCache
+from .cache import SQLITE_COMPANIONS, TranslationCache
 from .clean_job import CleaningJob, Mapper, Page, clean_pages, cleaning_tasks, in_input_order, list_pages
 from .dedup import drop_near_duplicates
 from .errors import CorpusError
@@ -71,10 +71,6 @@ MISSING_EXTRA = 'the Ray executor needs Ray: pip install "passerelle[ray]"'
 # What a cleaning task holds at its peak: the word lists and article model, a batch of pages (bench/speed.py
 # measured 404 MiB for a worker at 5,000 pages).
 CLEANING_TASK_MEMORY = 512 * 2**20
-
-# The translators' cache files, beside the run's cache: translations.<actor>.sqlite.
-_ACTOR_CACHE_GLOB = "*.*.sqlite"
-
 
 @dataclass(frozen=True)
 class RayExecutor:
@@ -328,7 +324,7 @@ class _Translating:
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
         if self._cache is None:
-            own = self._cache_path.with_name(f"{self._cache_path.stem}.{uuid.uuid4().hex}.sqlite")
+            own = _translator_cache(self._cache_path, uuid.uuid4().hex)
             run = TranslationCache(self._cache_path, read_only=True) if self._cache_path.exists() else None
             self._cache = _LayeredCache(run, TranslationCache(own))
         per_document = [pickle.loads(sources) for sources in batch["sources"]]
@@ -367,7 +363,7 @@ def fold_translator_caches(cache: TranslationCache) -> int:
     """Fold the translators' cache files (this run's, or those a killed run left) into the run's cache, and
     remove them; the number of translations they held."""
     folded = 0
-    for path in sorted(cache.path.parent.glob(f"{cache.path.stem}{_ACTOR_CACHE_GLOB[1:]}")):
+    for path in sorted(cache.path.parent.glob(_translator_cache(cache.path, "*").name)):
         part = TranslationCache(path)
         try:
             for rows in part.chunks():
@@ -375,9 +371,14 @@ def fold_translator_caches(cache: TranslationCache) -> int:
                 folded += len(rows)
         finally:
             part.close()
-        for companion in (path, *(path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm"))):
-            companion.unlink(missing_ok=True)
+        for suffix in ("", *SQLITE_COMPANIONS):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
     return folded
+
+
+def _translator_cache(cache: Path, name: str) -> Path:
+    """A translator's own cache file, beside the run's: ``translations.<name>.sqlite``."""
+    return cache.with_name(f"{cache.stem}.{name}.sqlite")
 
 
 def _without_near_duplicates(results: Iterator[tuple[Any, np.ndarray | None, list[Segment] | None]],
