@@ -14,6 +14,7 @@ import gzip
 import os
 import random
 import re
+import shutil
 import socket
 import unicodedata
 from collections.abc import Callable
@@ -289,3 +290,16 @@ def news_documents(folder: Path, count: int, seed: int = 0) -> Path:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?»])\s+(?=[A-ZÉÀ«])")
+
+
+def batch_taking_every_path(folder: Path, count: int, seed: int, seeds: Path) -> Path:
+    """A batch on which a job takes every path: ``count`` articles under one site's masthead (the batch-wide
+    repeated-lines pass has work), the seed pages, a copy of one (a near-duplicate) and a FIFO (an input that fails)."""
+    news_documents(folder, count, seed)
+    for page in folder.iterdir():
+        page.write_text("Le Courrier du Soir, quotidien régional\n\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+    for page in sorted(seeds.glob("*.txt")):
+        shutil.copy(page, folder / page.name)
+    shutil.copy(seeds / "002_1ea0ca948f0b20f8.txt", folder / "zz_copy_of_002.txt")
+    os.mkfifo(folder / "m_pipe.txt")
+    return folder

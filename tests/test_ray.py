@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from passerelle.translate import EngineConfig, EngineResources
 
 from . import ray_delays
 from .conftest import SEEDS
-from .hostile_corpus import news_documents
+from .hostile_corpus import batch_taking_every_path
 from .outputs import cached_translations, folder_bytes, passerelle
 
 EPOCH = "1700000000"
@@ -53,15 +52,7 @@ def ray_cluster() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Pages that take every path: shared chrome (the batch-wide pass), a copy, an unreadable input, the seeds."""
-    folder = news_documents(tmp_path_factory.mktemp("batch") / "in", 16, seed=11)
-    for page in folder.iterdir():
-        page.write_text("Le Courrier du Soir, quotidien régional\n\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
-    for seed in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(seed, folder / seed.name)
-    shutil.copy(SEEDS / "002_1ea0ca948f0b20f8.txt", folder / "zz_copy_of_002.txt")
-    os.mkfifo(folder / "m_pipe.txt")
-    return folder
+    return batch_taking_every_path(tmp_path_factory.mktemp("batch") / "in", 16, 11, SEEDS)
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ from passerelle.corpus.workers import Workers
 from passerelle.normalise import CleanConfig, CleanedDocument
 
 from .conftest import SEEDS
-from .hostile_corpus import news_documents
+from .hostile_corpus import batch_taking_every_path, news_documents
 from .outputs import folder_bytes
 
 EPOCH = "1700000000"
@@ -39,14 +39,7 @@ EPOCH = "1700000000"
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = news_documents(tmp_path_factory.mktemp("batch") / "in", 14, seed=7)
-    for page in folder.iterdir():  # one site's masthead on every page: the repeated-lines pass has work
-        page.write_text("Le Courrier du Soir, quotidien régional\n\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
-    for seed in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(seed, folder / seed.name)
-    shutil.copy(SEEDS / "002_1ea0ca948f0b20f8.txt", folder / "zz_copy_of_002.txt")
-    os.mkfifo(folder / "m_pipe.txt")
-    return folder
+    return batch_taking_every_path(tmp_path_factory.mktemp("batch") / "in", 14, 7, SEEDS)
 
 
 def test_clean_with_two_workers_writes_the_same_folder_as_with_one(batch: Path, tmp_path: Path,
