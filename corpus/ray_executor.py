@@ -7,7 +7,7 @@ depends on input order, as a local run does:
    (:func:`list_pages`), as a local run does.
 2. When the batch is large enough, the batch-wide pass over repeated lines:
    tasks read the pages and hash their lines, the driver counts them in
-   input order, and the repeated lines go to every cleaning task with its job.
+   input order, and the repeated lines go to the cleaning stage with its job, once.
 3. Cleaning tasks read, clean, sign, segment and detect each page. An actor
    pool of translators (each loads the engine once, from a picklable
    :class:`EngineSpec`) translates the source segments the run's cache does
@@ -222,9 +222,11 @@ class _Stages:
 
     def translated(self, tasks: Iterable[tuple[Page, CleaningJob]], job: RunJob) -> Any:
         """The cleaning tasks' documents, each with its segments and their translations, as a Dataset."""
-        rows = [{"number": n, "item": pickle.dumps(task)} for n, task in enumerate(tasks)]
+        pages, cleaning = _pages_and_their_job(tasks)
+        rows = [{"number": n, "item": pickle.dumps(page)} for n, page in enumerate(pages)]
         dataset = self._dataset(rows).map_batches(
-            _clean_and_segment, fn_kwargs={"detect": job.config.detect, "source_lang": job.config.clean.source_lang},
+            _clean_and_segment,
+            fn_kwargs={"job": cleaning, "detect": job.config.detect, "source_lang": job.config.clean.source_lang},
             **self._task_options())
         if job.translator is None or job.cache is None:
             return dataset.map_batches(_untranslated, **self._task_options())
@@ -286,10 +288,23 @@ def _apply(batch: dict[str, np.ndarray], function: Any) -> dict[str, Any]:
             "translations": [b""] * len(results), "looked_up": [0] * len(results), "cached": [0] * len(results)}
 
 
-def _clean_and_segment(batch: dict[str, np.ndarray], detect: DetectConfig, source_lang: str) -> dict[str, Any]:
+def _pages_and_their_job(tasks: Iterable[tuple[Page, CleaningJob]]) -> tuple[list[Page], CleaningJob | None]:
+    """The pages of ``tasks`` and the one job they share (:func:`cleaning_tasks` gives them the same). The job holds
+    the batch's repeated lines, which grow with the batch: it goes once with the stage, not with every page."""
+    pages, jobs = [], {}
+    for page, job in tasks:
+        pages.append(page)
+        jobs[id(job)] = job
+    if len(jobs) > 1:
+        raise AssertionError("cleaning_tasks gave the pages of one batch different jobs")
+    return pages, next(iter(jobs.values()), None)
+
+
+def _clean_and_segment(batch: dict[str, np.ndarray], job: CleaningJob, detect: DetectConfig,
+                       source_lang: str) -> dict[str, Any]:
     """Cleaning task: each page cleaned and signed (:func:`clean_pages`), then segmented and detected."""
     documents, sources = [], []
-    for result, signature in clean_pages([pickle.loads(item) for item in batch["item"]]):
+    for result, signature in clean_pages([(pickle.loads(item), job) for item in batch["item"]]):
         segments = segment_document(result, _detector(detect), source_lang) if isinstance(result, CleanedDocument) else None
         documents.append(pickle.dumps((result, signature, segments)))
         # Engines get the plain typography, as in a local run.
