@@ -11,9 +11,10 @@ the same echo package (tests/echo_package.py, a test double; beam 1):
 
 Measured, while each command runs, over the command and every process it
 starts (Ray's daemons and workers included), from /proc: wall time, CPU
-seconds (user + system, the last reading of each process), the peak RSS of the
-command itself (the driver) and the largest peak of any other process of its
-tree (a worker). The stage split comes from the run's ``timings.json``: the
+seconds (user + system, the last reading of each process), and the memory of
+each kind of process (the command itself, the driver; its workers; a Ray
+translator; Ray's daemons): peak RSS, and apart, private memory and the pages
+of Ray's shared object store it has touched. The stage split comes from the run's ``timings.json``: the
 ``ray:`` stages (start-up, the batch-wide pass, cleaning and translation on the
 cluster, folding the translators' caches) and the driver's merge and write.
 Both folders must be byte-identical (``timings.json`` aside), or the benchmark
@@ -48,7 +49,6 @@ from tests.outputs import folder_bytes
 
 from .news_corpus import write_corpus
 from .results import markdown_table, write_section
-from .speed import _peak_kib
 
 # CTranslate2's README (OpenNMT/CTranslate2 at 0d8bcd3, MIT), "Benchmarks, GPU": the OPUS-MT base Transformer,
 # int8 + float16 (Passerelle's compute type on a GPU), 8,362.7 target tokens per second on an NVIDIA A10G.
@@ -78,20 +78,36 @@ def _role(pid: int, root: int) -> str:
     return "Ray daemon" if "/ray/" in command else "worker"
 
 
+# Read from /proc/PID/status: the kernel's peak RSS, and, sampled, the process's private memory and the pages of
+# shared memory it maps (on Ray, the object store's: one store per machine, counted in every process that reads it).
+MEMORY_FIELDS = ("VmHWM", "RssAnon", "RssShmem")
+
+
 @dataclass
 class Watched:
     seconds: float = 0.0
     cpu_ticks: dict[int, int] = field(default_factory=dict)
-    peak_kib: dict[int, int] = field(default_factory=dict)
+    peak_kib: dict[int, dict[str, int]] = field(default_factory=dict)
     roles: dict[int, str] = field(default_factory=dict)
 
     @property
     def cpu_seconds(self) -> float:
         return sum(self.cpu_ticks.values()) / _TICKS
 
-    def peak_mib(self, role: str) -> float:
-        """The largest peak RSS of any process in ``role``."""
-        return max((kib for pid, kib in self.peak_kib.items() if self.roles.get(pid) == role), default=0) / 1024
+    def peak_mib(self, role: str, measure: str = "VmHWM") -> float:
+        """The largest peak of ``measure`` of any process in ``role``."""
+        return max((peaks.get(measure, 0) for pid, peaks in self.peak_kib.items() if self.roles.get(pid) == role),
+                   default=0) / 1024
+
+    def sample(self, pid: int, root: int) -> None:
+        if (ticks := _cpu_ticks(pid)) is not None:
+            self.cpu_ticks[pid] = ticks
+        if (memory := _memory_kib(pid)) is not None:
+            peaks = self.peak_kib.setdefault(pid, {})
+            for measure, kib in memory.items():
+                peaks[measure] = max(kib, peaks.get(measure, 0))
+            # Read again each time: a Ray worker starts under its program's name and takes its task's later.
+            self.roles[pid] = _role(pid, root)
 
 
 def _tree(pid: int) -> list[int]:
@@ -116,6 +132,16 @@ def _cpu_ticks(pid: int) -> int | None:
     return int(fields[11]) + int(fields[12])  # utime, stime
 
 
+def _memory_kib(pid: int) -> dict[str, int] | None:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return None
+    found = {name: int(value.split()[0]) for name, _, value in (line.partition(":") for line in lines)
+             if name in MEMORY_FIELDS}
+    return found or None
+
+
 def watched(command: list[str]) -> Watched:
     """Run ``command`` outside the checkout; its wall time, and the CPU time and peak RSS of its whole process tree."""
     measured = Watched()
@@ -124,12 +150,7 @@ def watched(command: list[str]) -> Watched:
                                env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
     while process.poll() is None:
         for pid in _tree(process.pid):
-            if (ticks := _cpu_ticks(pid)) is not None:
-                measured.cpu_ticks[pid] = ticks
-            if (peak := _peak_kib(pid)) is not None:
-                measured.peak_kib[pid] = peak
-                # Read again each time: a Ray worker starts under its program's name and takes its task's later.
-                measured.roles[pid] = _role(pid, process.pid)
+            measured.sample(pid, process.pid)
         time.sleep(0.2)
     measured.seconds = time.perf_counter() - started
     if process.returncode != 0:
@@ -165,7 +186,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--gpu-tokens-per-second", type=float, default=PUBLISHED_GPU_TOKENS_PER_SECOND)
     args = parser.parse_args(list(argv) if argv is not None else None)
 
-    rows, stages, derived = [], [], []
+    rows, memory, stages, derived = [], [], [], []
+    private: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="passerelle-scale-") as scratch:
         work = Path(scratch)
         package = build_echo_package(work / "model", REALISTIC if args.model == "realistic" else SMALL)
@@ -183,8 +205,12 @@ def main(argv: Iterable[str] | None = None) -> None:
             pairs = len((outs["ray"] / "corpus.jsonl").read_text(encoding="utf-8").splitlines())
             for executor, measured in results.items():
                 rows.append([f"{size:,}", executor, f"{measured.seconds:.1f}", f"{size / measured.seconds:.1f}",
-                             f"{megabytes / measured.seconds:.3f}", f"{measured.cpu_seconds:.0f}",
-                             *(f"{measured.peak_mib(role):.0f}" for role in ROLES)])
+                             f"{megabytes / measured.seconds:.3f}", f"{measured.cpu_seconds:.0f}"])
+                for role in ROLES:
+                    if measured.peak_mib(role):
+                        memory.append([f"{size:,}", executor, role,
+                                       *(f"{measured.peak_mib(role, measure):.0f}" for measure in MEMORY_FIELDS)])
+                        private.setdefault((executor, role), []).append(measured.peak_mib(role, "RssAnon"))
             timings = {executor: json.loads((outs[executor] / "timings.json").read_text(encoding="utf-8"))["seconds"]
                        for executor in outs}
             for executor, seconds in timings.items():
@@ -202,12 +228,20 @@ def main(argv: Iterable[str] | None = None) -> None:
         "Ray: a local instance started by the command, one translator of one CPU. The two folders are byte-identical "
         "(`timings.json` aside), checked before the figures are written.",
         "",
-        "Peak RSS, MiB: the command (driver); the largest of its cleaning workers (Ray's `ray::` task processes); of "
-        "the translator; of Ray's daemons (GCS, raylet, agents, Ray Data's bookkeeping actors). CPU seconds: every "
-        "process of the command's tree, Ray's daemons included.",
+        "CPU seconds: every process of the command's tree, Ray's daemons included.",
         "",
-        *markdown_table(["documents", "executor", "wall s", "docs/s", "MB/s", "CPU s (whole tree)",
-                         *(f"{role} peak" for role in ROLES)], rows),
+        *markdown_table(["documents", "executor", "wall s", "docs/s", "MB/s", "CPU s (whole tree)"], rows),
+        "",
+        "Memory, MiB, the largest of each role's processes: the command (driver); its cleaning workers (Ray's "
+        "`ray::` task processes); the translator; Ray's daemons (GCS, raylet, agents, Ray Data's bookkeeping actors). "
+        "Peak RSS is the kernel's (VmHWM); private memory (RssAnon) and the object store's pages a process has "
+        "touched (RssShmem, shared: one store for the machine, counted again in each process that reads it) are "
+        "the largest of samples taken every 0.2 s.",
+        "",
+        *markdown_table(["documents", "executor", "process", "peak RSS", "private", "object store pages"], memory),
+        "",
+        *(f"- Private memory of the {role}, {executor}: {' → '.join(f'{v:.0f}' for v in values)} MiB "
+          f"({values[-1] / values[0] - 1:+.1%})." for (executor, role), values in private.items() if len(values) > 1),
         "",
         "Stage split, seconds, from each run's `timings.json` (the `ray:` stages run inside the driver's `read+clean`):",
         "",
