@@ -49,6 +49,7 @@ from tests.outputs import folder_bytes
 
 from .news_corpus import write_corpus
 from .results import markdown_table, write_section
+from .speed import status_kib
 
 # CTranslate2's README (OpenNMT/CTranslate2 at 0d8bcd3, MIT), "Benchmarks, GPU": the OPUS-MT base Transformer,
 # int8 + float16 (Passerelle's compute type on a GPU), 8,362.7 target tokens per second on an NVIDIA A10G.
@@ -102,7 +103,7 @@ class Watched:
     def sample(self, pid: int, root: int) -> None:
         if (ticks := _cpu_ticks(pid)) is not None:
             self.cpu_ticks[pid] = ticks
-        if (memory := _memory_kib(pid)) is not None:
+        if memory := status_kib(pid, MEMORY_FIELDS):
             peaks = self.peak_kib.setdefault(pid, {})
             for measure, kib in memory.items():
                 peaks[measure] = max(kib, peaks.get(measure, 0))
@@ -130,16 +131,6 @@ def _cpu_ticks(pid: int) -> int | None:
     except OSError:
         return None
     return int(fields[11]) + int(fields[12])  # utime, stime
-
-
-def _memory_kib(pid: int) -> dict[str, int] | None:
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except OSError:
-        return None
-    found = {name: int(value.split()[0]) for name, _, value in (line.partition(":") for line in lines)
-             if name in MEMORY_FIELDS}
-    return found or None
 
 
 def watched(command: list[str]) -> Watched:

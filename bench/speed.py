@@ -58,14 +58,14 @@ class Measured:
         return max(list(self.peak_kib.values())[1:], default=0)
 
 
-def _peak_kib(pid: int) -> int | None:
+def status_kib(pid: int, names: Iterable[str]) -> dict[str, int]:
+    """The fields ``names`` of /proc/PID/status that are there, in KiB (``VmHWM``, ``RssAnon``…); none once it has gone."""
+    wanted = set(names)
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        return {name: int(value.split()[0]) for name, _, value in (line.partition(":") for line in lines) if name in wanted}
     except (OSError, ValueError):
-        return None
-    return None
+        return {}
 
 
 def _children(pid: int) -> list[int]:
@@ -84,7 +84,7 @@ def watched(command: list[str], env: dict[str, str] | None = None) -> Measured:
     measured = Measured(0.0)
     while process.poll() is None:
         for pid in [process.pid, *_children(process.pid)]:
-            if (peak := _peak_kib(pid)) is not None:
+            if (peak := status_kib(pid, ["VmHWM"]).get("VmHWM")) is not None:
                 measured.peak_kib[pid] = peak
         time.sleep(0.1)
     measured.seconds = time.perf_counter() - started

@@ -37,6 +37,8 @@ from .hostile_corpus import batch_taking_every_path
 from .outputs import cached_translations, folder_bytes, passerelle
 
 EPOCH = "1700000000"
+# How Ray titles a translator actor's process (and a cleaning task's: ray::MapBatches(<function>)).
+TRANSLATOR_TITLE = "ray::MapWorker(MapBatches(_Translating))"
 
 
 @pytest.fixture(scope="session")
@@ -92,8 +94,8 @@ def test_two_translators_small_tasks_and_killed_workers_give_the_local_runs_fold
     done = threading.Event()
 
     def kill_one_of_each() -> None:
-        for title in ("ray::MapBatches(_clean_and_segment)", "ray::MapWorker(MapBatches(_Translating))"):
-            while "Translating" in title and not done.is_set() and not _committed(tmp_path / "out"):
+        for title in ("ray::MapBatches(_clean_and_segment)", TRANSLATOR_TITLE):
+            while title == TRANSLATOR_TITLE and not done.is_set() and not _committed(tmp_path / "out"):
                 time.sleep(0.02)  # the translator is killed once it has committed a batch
             while not done.is_set():
                 pid = _process_titled(title)
@@ -146,7 +148,7 @@ def test_a_killed_ray_run_resumes_with_the_same_outputs_and_no_translation_done_
     driver.send_signal(signal.SIGKILL)
     driver.wait()
     # The translators outlive their driver for a moment, and may commit one more batch: count once they are gone.
-    while _translator_running() and time.monotonic() < deadline:
+    while _process_titled(TRANSLATOR_TITLE) is not None and time.monotonic() < deadline:
         time.sleep(0.1)
     committed = _committed(out)
     assert committed > 0, "killed while translating"
@@ -156,17 +158,6 @@ def test_a_killed_ray_run_resumes_with_the_same_outputs_and_no_translation_done_
     assert folder_bytes(out) == folder_bytes(local_run)
     new = summary.translation.segments - summary.translation.from_cache
     assert new + committed == cached_translations(out / ".cache" / "translations.sqlite"), "nothing committed translated again"
-
-
-def _translator_running() -> bool:
-    """A translator actor's process is alive on this machine (Ray titles it after the actor's class)."""
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if b"_Translating" in cmdline.read_bytes():
-                return True
-        except OSError:
-            continue
-    return False
 
 
 def _committed(out: Path) -> int:
