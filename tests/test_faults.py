@@ -27,6 +27,7 @@ from passerelle.corpus.cli import main
 
 from .conftest import SEEDS
 from .echo_package import build_echo_package
+from .hostile_corpus import news_documents
 from .outputs import as_ordinary_user, cached_translations, folder_bytes, lines, output_problems, passerelle
 
 SEED = SEEDS / "001_737a2c596c3a624b.txt"
@@ -290,7 +291,9 @@ def test_a_stopped_run_leaves_no_final_file_and_resumes_to_the_same_outputs(
 
 
 def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "passerelle", "clean", str(SEEDS), "-q"], stdout=subprocess.PIPE,
+    # Far more text than a pipe holds (64 KiB): the command is still writing when the reader goes, however slow the reader.
+    inputs = news_documents(tmp_path / "in", 200)
+    process = subprocess.Popen([sys.executable, "-m", "passerelle", "clean", str(inputs), "-q"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     assert process.stdout is not None
     process.stdout.read(10)
