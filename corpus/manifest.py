@@ -8,11 +8,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from importlib.metadata import version
+from itertools import chain
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from ..normalise.article_model import shipped_model_id
 from .outcomes import InputOutcome
@@ -28,7 +29,10 @@ def config_hash(settings: dict[str, Any]) -> str:
 
 def build_manifest(command: str, settings: dict[str, Any], outcomes: Iterable[InputOutcome], **extra: Any) -> dict[str, Any]:
     """The manifest of one command: tool, version, settings and their hash, the article model the cleaner
-    judged lines with, each input, then ``extra``."""
+    judged lines with, each input, then ``extra``.
+
+    The inputs stay an iterator until :func:`write_manifest` writes them, one at a time.
+    """
     return {
         "tool": "passerelle",
         "version": version("passerelle"),
@@ -36,7 +40,7 @@ def build_manifest(command: str, settings: dict[str, Any], outcomes: Iterable[In
         "config": settings,
         "config_hash": config_hash(settings),
         "article_model": shipped_model_id(),
-        "inputs": [asdict(outcome) for outcome in outcomes],
+        "inputs": (asdict(outcome) for outcome in outcomes),
         **extra,
     }
 
@@ -69,9 +73,32 @@ def write_manifest(out_dir: Path, manifest: dict[str, Any], staged: StagedFiles)
     manifest takes its place; files the user put there are never touched.
     """
     path = out_dir / "manifest.json"
-    owned = sorted({_relative(out_dir, written) for written in [*staged.written, path]} - {None})
+    owned = sorted({_relative(out_dir, written) for written in chain(staged.written, [path])} - {None})
     staged.remove_on_commit(_stale(out_dir, set(owned)))
-    staged.write_text(path, json.dumps({**manifest, "outputs": owned}, ensure_ascii=False, indent=2) + "\n")
+    with staged.writer(path) as handle:
+        write_json(handle, {**manifest, "outputs": owned})
+
+
+def write_json(handle: IO[str], document: dict[str, Any]) -> None:
+    """``json.dump(document, handle, ensure_ascii=False, indent=2)`` and a final newline, writing a top-level value
+    that is an iterator one item at a time, as the list it yields: the manifest's inputs are never all in memory."""
+    handle.write("{")
+    for number, (key, value) in enumerate(document.items()):
+        handle.write(f"{',' if number else ''}\n  {_json(key)}: ")
+        if not isinstance(value, Iterator):
+            handle.write(_json(value, 1))
+            continue
+        handle.write("[")
+        items = 0
+        for items, item in enumerate(value, 1):
+            handle.write(f"{',' if items > 1 else ''}\n    {_json(item, 2)}")
+        handle.write("\n  ]" if items else "]")
+    handle.write("\n}\n" if document else "}\n")
+
+
+def _json(value: Any, depth: int = 0) -> str:
+    """``value`` as ``json.dumps(..., indent=2)`` writes it ``depth`` levels down (a JSON string holds no line break)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
 
 
 def _relative(out_dir: Path, path: Path) -> str | None:

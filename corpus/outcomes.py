@@ -3,9 +3,13 @@ or skipped (a folder or file that is no input: a run's own outputs)."""
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
+import weakref
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..normalise import CleanedDocument, Document, display_path
@@ -52,18 +56,51 @@ class InputOutcome:
 InputReport = Callable[[InputOutcome], None]  # called once per input, as soon as its outcome is known
 
 
+class OutcomeSpool:
+    """Every input's outcome, in input order, kept in a temporary file rather than in memory.
+
+    The manifest lists every input, and a batch can hold millions: held as
+    objects until the manifest is written, each took the driver about a
+    kilobyte, and the manifest built from them as much again. Each outcome is
+    one JSON line of an unnamed file in the system's temporary folder
+    (``TMPDIR``); it goes when the spool does.
+    """
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._close = weakref.finalize(self, self._file.close)
+        self._count = 0
+
+    def append(self, outcome: InputOutcome) -> None:
+        # ASCII escapes: a path can hold half a UTF-16 pair, which UTF-8 cannot.
+        self._file.write(json.dumps(asdict(outcome)).encode("ascii") + b"\n")
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[InputOutcome]:
+        """The outcomes appended so far; reading leaves the place appends go to alone."""
+        self._file.flush()
+        end, offset, rest = self._file.tell(), 0, b""
+        while offset < end:
+            chunk = os.pread(self._file.fileno(), min(_READ_SIZE, end - offset), offset)
+            offset += len(chunk)
+            *lines, rest = (rest + chunk).split(b"\n")
+            for line in lines:
+                yield InputOutcome(**json.loads(line))
+
+
+_READ_SIZE = 1 << 16
+
+
 @dataclass
 class CleanSummary:
-    outcomes: list[InputOutcome] = field(default_factory=list)
+    """What became of a batch's inputs: every outcome (on disk), the documents read, the failures."""
 
-    @property
-    def failed(self) -> list[InputOutcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
-
-    @property
-    def documents(self) -> int:
-        """Inputs that were read (kept, empty or a duplicate)."""
-        return sum(o.doc_id is not None for o in self.outcomes)
+    outcomes: OutcomeSpool = field(default_factory=OutcomeSpool)
+    documents: int = 0  # inputs that were read: kept, empty or a duplicate
+    failed: list[InputOutcome] = field(default_factory=list)
 
     def require_some_input(self, out_dir: Path) -> None:
         """Stop the job when no input could be read at all: its outputs would replace the previous ones with nothing."""
@@ -84,6 +121,9 @@ class CleanSummary:
             status, message = ("ok", _decoding_note(result.document)) if kept else ("empty", _why_empty(result))
             outcome = _outcome(result, status, message, kept)
         self.outcomes.append(outcome)
+        self.documents += outcome.doc_id is not None
+        if outcome.status == "failed":
+            self.failed.append(outcome)
         if report:
             report(outcome)
         return outcome

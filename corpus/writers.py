@@ -49,8 +49,10 @@ class StagedFiles:
     """
 
     def __init__(self) -> None:
-        self._ready: list[tuple[Path, Path]] = []
-        self._written: list[Path] = []
+        # Paths as strings, a final path's string shared with the given one: a job stages a file per
+        # document, and a Path object takes several times the memory of its string.
+        self._ready: list[str] = []  # final paths of the finished files, each staged at _staging_path(final)
+        self._written: list[str] = []
         self._stale: list[Path] = []
         self._made: list[Path] = []  # folders staging created, removed again if the job is discarded
 
@@ -64,9 +66,9 @@ class StagedFiles:
             self.discard()
 
     @property
-    def written(self) -> list[Path]:
+    def written(self) -> Iterator[Path]:
         """The paths written to so far, as given (a link's path, not its target's)."""
-        return list(self._written)
+        return map(Path, self._written)
 
     @contextmanager
     def writer(self, path: Path) -> Iterator[IO[str]]:
@@ -90,7 +92,8 @@ class StagedFiles:
 
     @contextmanager
     def _target(self, path: Path, mode: str) -> Iterator[IO[Any]]:
-        self._written.append(path)
+        given = os.fspath(path)
+        self._written.append(given)
         final = output_target(path)
         if final is None:  # a stream: written as it comes, nothing to rename
             try:
@@ -99,7 +102,7 @@ class StagedFiles:
             except OSError as exc:
                 raise CorpusError(f"cannot write {path}: {exc.strerror or exc}") from exc
             return
-        tmp = final.with_name(f".{final.name}.tmp")
+        tmp = _staging_path(final)
         try:
             self._make_folder(final.parent)
             with open(tmp, mode, **_text_options(mode)) as handle:
@@ -112,16 +115,16 @@ class StagedFiles:
         except BaseException:
             _discard(tmp)
             raise
-        self._ready.append((tmp, final))
+        self._ready.append(given if final == path else os.fspath(final))
 
     def commit(self) -> None:
         """Rename every finished file into place in the order they were finished, the stale files removed
         before the last one."""
         try:
-            for index, (tmp, path) in enumerate(self._ready):
+            for index, path in enumerate(self._ready):
                 if index == len(self._ready) - 1:
                     self._remove_stale()
-                os.replace(tmp, path)
+                os.replace(_staging_path(Path(path)), path)
             if not self._ready:
                 self._remove_stale()
         except OSError as exc:
@@ -141,8 +144,8 @@ class StagedFiles:
         self._made.extend(reversed(missing))
 
     def discard(self) -> None:
-        for tmp, _ in self._ready:
-            _discard(tmp)
+        for path in self._ready:
+            _discard(_staging_path(Path(path)))
         for folder in reversed(self._made):
             try:
                 folder.rmdir()
@@ -175,6 +178,11 @@ def output_target(path: Path) -> Path | None:
         if stat.S_ISBLK(mode) else "not a regular file"
     raise UnusableOutput(f"{path} is {kind}: an output goes to a regular file, a FIFO, a character device, "
                          "or a symbolic link to one of them")
+
+
+def _staging_path(final: Path) -> Path:
+    """Where ``final``'s content is written until the commit renames it."""
+    return final.with_name(f".{final.name}.tmp")
 
 
 def _text_options(mode: str) -> dict[str, str]:

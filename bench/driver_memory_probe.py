@@ -1,0 +1,32 @@
+"""One measurement for bench/driver_memory.py, run as a script in a fresh process (so that a baseline installed
+apart is the ``passerelle`` imported): ``clean(INPUTS, OUT, workers=N)`` under tracemalloc, printing as JSON the
+driver's traced heap when the manifest is about to be written and its peak while the manifest is written.
+
+    python bench/driver_memory_probe.py INPUTS OUT WORKERS
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import passerelle.corpus.clean_job as clean_job
+
+measured: dict[str, int] = {}
+write_manifest = clean_job.write_manifest
+
+
+def measured_write_manifest(out_dir: Path, manifest: dict[str, Any], staged: Any) -> None:
+    measured["heap_before_manifest"] = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    write_manifest(out_dir, manifest, staged)
+    measured["peak_writing_manifest"] = tracemalloc.get_traced_memory()[1]
+
+
+clean_job.write_manifest = measured_write_manifest  # the job looks it up in its module when it writes
+tracemalloc.start()
+clean_job.clean([sys.argv[1]], Path(sys.argv[2]), workers=int(sys.argv[3]))
+print(json.dumps(measured))
