@@ -8,12 +8,14 @@ under tracemalloc (bench/driver_memory_probe.py), today's code and, with
 driver's heap holds the job's bookkeeping, the dedup index and the caches.
 Reported: the traced heap when the manifest is about to be written, its peak
 while the manifest is written, and the growth of that peak per input from the
-smaller corpus to the larger. The anchor is the manifest itself: its bytes per
+smaller corpus to the larger. Each probe runs ``--rounds`` times and the
+smallest peak counts: the driver's threads (the worker pool's) can allocate
+while the manifest is written, a few MiB once in a while. The anchor is the manifest itself: its bytes per
 input, what holding every input's entry costs at the very least.
 
 Target (issue 14): the driver's memory grows with the merge's streaming buffers, not with the corpus.
 
-    python -m bench.driver_memory [--sizes 1000 5000] [--baseline 6137f85]
+    python -m bench.driver_memory [--sizes 1000 5000] [--baseline 6137f85] [--rounds 2]
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 5000])
     parser.add_argument("--baseline", default="6137f85", help="an earlier commit to measure beside today's ('' for none)")
+    parser.add_argument("--rounds", type=int, default=2, help="probes of each code and size; the smallest peak counts")
     args = parser.parse_args(list(argv) if argv is not None else None)
     small, large = args.sizes
     results: dict[tuple[str, int], dict[str, int]] = {}
@@ -62,11 +65,15 @@ def main(argv: Iterable[str] | None = None) -> None:
         for size in args.sizes:
             folder = tmp / f"in{size}"
             write_corpus(folder, size)
-            for name, env in systems.items():
-                out = tmp / f"out-{size}"
-                results[(name, size)] = probe(folder, out, env)
-                manifest_bytes[size] = (out / "manifest.json").stat().st_size
-                print(f"{size} {name}: {results[(name, size)]}", file=sys.stderr)
+            for _ in range(args.rounds):
+                for name, env in systems.items():
+                    out = tmp / f"out-{size}"
+                    measured = probe(folder, out, env)
+                    manifest_bytes[size] = (out / "manifest.json").stat().st_size
+                    print(f"{size} {name}: {measured}", file=sys.stderr)
+                    best = results.get((name, size))
+                    if best is None or measured["peak_writing_manifest"] < best["peak_writing_manifest"]:
+                        results[(name, size)] = measured
     rows = []
     for name in systems:
         for size in args.sizes:
@@ -83,7 +90,8 @@ def main(argv: Iterable[str] | None = None) -> None:
         "## The driver's memory per input (`bench/driver_memory.py`)",
         "",
         f"`clean(DIR, OUT, workers={WORKERS})` over distinct generated news pages, in a fresh process under tracemalloc: the",
-        "driver's traced heap (MiB) when the manifest is about to be written, and its peak while it is written.",
+        "driver's traced heap (MiB) when the manifest is about to be written, and its peak while it is written; the",
+        f"smallest peak of {args.rounds} runs each.",
         "",
         *markdown_table(("pages", "code", "heap before the manifest", "peak while writing it"), rows),
         "",

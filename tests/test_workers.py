@@ -48,7 +48,7 @@ def test_clean_with_two_workers_writes_the_same_folder_as_with_one(batch: Path, 
     one = clean([str(batch)], tmp_path / "one", workers=1)
     two = clean([str(batch)], tmp_path / "two", workers=2)
     assert folder_bytes(tmp_path / "one") == folder_bytes(tmp_path / "two")
-    assert one.outcomes == two.outcomes
+    assert list(one.outcomes) == list(two.outcomes)
     statuses = {outcome.status for outcome in two.outcomes}
     assert {"ok", "duplicate", "failed"} <= statuses, "the batch takes every path"
     assert "repeated_in_batch" in (tmp_path / "two" / "audit.jsonl").read_text(encoding="utf-8")
