@@ -8,14 +8,13 @@ under tracemalloc (bench/driver_memory_probe.py), today's code and, with
 driver's heap holds the job's bookkeeping, the dedup index and the caches.
 Reported: the traced heap when the manifest is about to be written, its peak
 while the manifest is written, and the growth of that peak per input from the
-smaller corpus to the larger. Each probe runs ``--rounds`` times and the
-smallest peak counts: the driver's threads (the worker pool's) can allocate
-while the manifest is written, a few MiB once in a while. The anchor is the manifest itself: its bytes per
+smaller corpus to the larger, for a first run into an empty folder and for a
+rerun into the same folder, which reads what the previous manifest lists. The anchor is the manifest itself: its bytes per
 input, what holding every input's entry costs at the very least.
 
 Target (issue 14): the driver's memory grows with the merge's streaming buffers, not with the corpus.
 
-    python -m bench.driver_memory [--sizes 1000 5000] [--baseline 6137f85] [--rounds 2]
+    python -m bench.driver_memory [--sizes 1000 5000] [--baseline 6137f85]
 """
 
 from __future__ import annotations
@@ -35,6 +34,7 @@ from .speed import install_baseline
 
 PROBE = Path(__file__).resolve().parent / "driver_memory_probe.py"
 WORKERS = 2
+RUNS = ("first run", "rerun")
 MIB = 2**20
 
 
@@ -51,10 +51,9 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 5000])
     parser.add_argument("--baseline", default="6137f85", help="an earlier commit to measure beside today's ('' for none)")
-    parser.add_argument("--rounds", type=int, default=2, help="probes of each code and size; the smallest peak counts")
     args = parser.parse_args(list(argv) if argv is not None else None)
     small, large = args.sizes
-    results: dict[tuple[str, int], dict[str, int]] = {}
+    results: dict[tuple[str, str, int], dict[str, int]] = {}
     manifest_bytes: dict[int, int] = {}
     with tempfile.TemporaryDirectory() as scratch:
         tmp = Path(scratch)
@@ -65,35 +64,36 @@ def main(argv: Iterable[str] | None = None) -> None:
         for size in args.sizes:
             folder = tmp / f"in{size}"
             write_corpus(folder, size)
-            for _ in range(args.rounds):
-                for name, env in systems.items():
-                    out = tmp / f"out-{size}"
-                    measured = probe(folder, out, env)
-                    manifest_bytes[size] = (out / "manifest.json").stat().st_size
-                    print(f"{size} {name}: {measured}", file=sys.stderr)
-                    best = results.get((name, size))
-                    if best is None or measured["peak_writing_manifest"] < best["peak_writing_manifest"]:
-                        results[(name, size)] = measured
+            for name, env in systems.items():
+                out = tmp / f"out-{size}-{len(results)}"
+                for run in RUNS:
+                    results[(name, run, size)] = probe(folder, out, env)
+                    print(f"{size} {name} {run}: {results[(name, run, size)]}", file=sys.stderr)
+                manifest_bytes[size] = (out / "manifest.json").stat().st_size
     rows = []
     for name in systems:
-        for size in args.sizes:
-            measured = results[(name, size)]
-            rows.append((f"{size:,}", name, f"{measured['heap_before_manifest'] / MIB:.1f}",
-                         f"{measured['peak_writing_manifest'] / MIB:.1f}"))
-    growth = {name: (results[(name, large)]["peak_writing_manifest"] - results[(name, small)]["peak_writing_manifest"])
-              / (large - small) for name in systems}
+        for run in RUNS:
+            for size in args.sizes:
+                measured = results[(name, run, size)]
+                rows.append((f"{size:,}", name, run, f"{measured['heap_before_manifest'] / MIB:.1f}",
+                             f"{measured['peak_writing_manifest'] / MIB:.1f}"))
     anchor = (manifest_bytes[large] - manifest_bytes[small]) / (large - small)
-    lines = [f"- Peak growth per input from {small:,} to {large:,} pages, {name}: {per_input / 1024:.2f} KiB "
-             f"({per_input / anchor:.1f}× the manifest's own bytes per input)." for name, per_input in growth.items()]
+    lines = []
+    for name in systems:
+        for run in RUNS:
+            per_input = (results[(name, run, large)]["peak_writing_manifest"]
+                         - results[(name, run, small)]["peak_writing_manifest"]) / (large - small)
+            lines.append(f"- Peak growth per input from {small:,} to {large:,} pages, {name}, {run}: {per_input / 1024:.2f} KiB "
+                         f"({per_input / anchor:.1f}× the manifest's own bytes per input).")
     lines.append(f"- The manifest (anchor): {anchor / 1024:.2f} KiB per input.")
     body = [
         "## The driver's memory per input (`bench/driver_memory.py`)",
         "",
         f"`clean(DIR, OUT, workers={WORKERS})` over distinct generated news pages, in a fresh process under tracemalloc: the",
-        "driver's traced heap (MiB) when the manifest is about to be written, and its peak while it is written; the",
-        f"smallest peak of {args.rounds} runs each.",
+        "driver's traced heap (MiB) when the manifest is about to be written, and its peak while it is written; a first",
+        "run into an empty folder, then a rerun into the same folder.",
         "",
-        *markdown_table(("pages", "code", "heap before the manifest", "peak while writing it"), rows),
+        *markdown_table(("pages", "code", "run", "heap before the manifest", "peak while writing it"), rows),
         "",
         *lines,
         "",

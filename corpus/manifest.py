@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
@@ -111,7 +112,7 @@ def _relative(out_dir: Path, path: Path) -> str | None:
 def _stale(out_dir: Path, owned: set[str]) -> list[Path]:
     """Regular files inside ``out_dir`` that its current manifest lists and ``owned`` does not."""
     try:
-        listed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8")).get("outputs", [])
+        listed = _listed_outputs(out_dir / "manifest.json")
     except (OSError, ValueError, AttributeError):
         return []
     root = os.path.realpath(out_dir)
@@ -125,3 +126,24 @@ def _stale(out_dir: Path, owned: set[str]) -> list[Path]:
         if inside and candidate.is_file() and not candidate.is_symlink():
             stale.append(candidate)
     return stale
+
+
+# How write_json opens the outputs list: a top-level key on a line of its own (a JSON string holds no line break).
+_OUTPUTS_KEY = b'\n  "outputs": '
+
+
+def _listed_outputs(path: Path) -> Any:
+    """What a manifest lists under "outputs". One this tool wrote ends with them: they are read from there, and the
+    inputs before them, a million entries in a large batch, are never parsed; any other manifest is parsed whole."""
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        start = view.rfind(_OUTPUTS_KEY)
+        if start >= 0:
+            tail = view[start + len(_OUTPUTS_KEY):].decode("utf-8")
+            try:
+                listed, end = json.JSONDecoder().raw_decode(tail)
+            except ValueError:
+                listed, end = None, 0
+            if tail[end:].strip() == "}":
+                return listed
+        return json.loads(view[:].decode("utf-8")).get("outputs", [])
+

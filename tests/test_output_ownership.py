@@ -53,6 +53,19 @@ def test_a_rerun_removes_what_the_previous_run_wrote_and_this_one_does_not(tmp_p
     assert [o["doc_id"] for o in manifest["inputs"]] == ["a"] and "clean/b.fr.txt" not in manifest["outputs"]
 
 
+@pytest.mark.parametrize("layout", ["compact", "outputs first"])
+def test_a_rerun_reads_what_a_manifest_rewritten_in_another_layout_lists(tmp_path: Path, layout: str) -> None:
+    # A manifest this tool wrote is read from its end, where the outputs are; any other layout is parsed whole.
+    out = tmp_path / "out"
+    assert clean(*write_inputs(tmp_path / "in", ["a", "b"]), "-o", str(out))[0] == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    if layout == "outputs first":
+        manifest = {"outputs": manifest.pop("outputs"), **manifest}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2 if layout == "outputs first" else None), encoding="utf-8")
+    assert clean(str(tmp_path / "in" / "a.txt"), "-o", str(out))[0] == 0
+    assert sorted(p.name for p in (out / "clean").iterdir()) == ["a.fr.txt"]
+
+
 def test_a_manifest_edited_to_name_files_outside_the_folder_removes_nothing_there(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert clean(*write_inputs(tmp_path / "in", ["a"]), "-o", str(out))[0] == 0
