@@ -146,4 +146,3 @@ def _listed_outputs(path: Path) -> Any:
             if tail[end:].strip() == "}":
                 return listed
         return json.loads(view[:].decode("utf-8")).get("outputs", [])
-

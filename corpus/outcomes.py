@@ -60,10 +60,10 @@ class OutcomeSpool:
     """Every input's outcome, in input order, kept in a temporary file rather than in memory.
 
     The manifest lists every input, and a batch can hold millions: held as
-    objects until the manifest is written, each took the driver about a
-    kilobyte, and the manifest built from them as much again. Each outcome is
-    one JSON line of an unnamed file in the system's temporary folder
-    (``TMPDIR``); it goes when the spool does.
+    objects until the manifest was written, they and the manifest built from
+    them were most of the 4.5 KiB an input by which the driver's peak grew
+    (bench/driver_memory.py). Each outcome is one JSON line of an unnamed file
+    in the system's temporary folder (``TMPDIR``); it goes when the spool does.
     """
 
     def __init__(self) -> None:
