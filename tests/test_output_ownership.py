@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from passerelle.corpus import clean_job
+from passerelle.corpus.dedup import DedupConfig
 from passerelle.corpus.errors import UnusableOutput
 from passerelle.corpus.writers import StagedFiles, output_target
+from passerelle.normalise import CleanConfig
 
 from .hostile_corpus import FRENCH
 from .outputs import passerelle
@@ -56,13 +59,14 @@ def test_a_rerun_removes_what_the_previous_run_wrote_and_this_one_does_not(tmp_p
 @pytest.mark.parametrize("layout", ["compact", "outputs first"])
 def test_a_rerun_reads_what_a_manifest_rewritten_in_another_layout_lists(tmp_path: Path, layout: str) -> None:
     # A manifest this tool wrote is read from its end, where the outputs are; any other layout is parsed whole.
-    out = tmp_path / "out"
-    assert clean(*write_inputs(tmp_path / "in", ["a", "b"]), "-o", str(out))[0] == 0
+    out, inputs = tmp_path / "out", write_inputs(tmp_path / "in", ["a", "b"])
+    settings = {"config": CleanConfig(repeat_min_docs=0), "dedup": DedupConfig(mode="none"), "workers": 1}
+    clean_job.clean(inputs, out, **settings)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     if layout == "outputs first":
         manifest = {"outputs": manifest.pop("outputs"), **manifest}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2 if layout == "outputs first" else None), encoding="utf-8")
-    assert clean(str(tmp_path / "in" / "a.txt"), "-o", str(out))[0] == 0
+    clean_job.clean(inputs[:1], out, **settings)
     assert sorted(p.name for p in (out / "clean").iterdir()) == ["a.fr.txt"]
 
 
