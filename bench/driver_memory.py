@@ -9,8 +9,9 @@ driver's heap holds the job's bookkeeping, the dedup index and the caches.
 Reported: the traced heap when the manifest is about to be written, its peak
 while the manifest is written, and the growth of that peak per input from the
 smaller corpus to the larger, for a first run into an empty folder and for a
-rerun into the same folder, which reads what the previous manifest lists. The anchor is the manifest itself: its bytes per
-input, what holding every input's entry costs at the very least.
+rerun into the same folder, which reads what the previous manifest lists. The
+anchor is the manifest itself: its bytes per input, what holding every input's
+entry costs at the very least.
 
 Target (issue 14): the driver's memory grows with the merge's streaming buffers, not with the corpus.
 
@@ -64,8 +65,8 @@ def main(argv: Iterable[str] | None = None) -> None:
         for size in args.sizes:
             folder = tmp / f"in{size}"
             write_corpus(folder, size)
-            for name, env in systems.items():
-                out = tmp / f"out-{size}-{len(results)}"
+            for number, (name, env) in enumerate(systems.items()):
+                out = tmp / f"out-{size}-{number}"  # a folder of its own: the rerun reads its first run's manifest
                 for run in RUNS:
                     results[(name, run, size)] = probe(folder, out, env)
                     print(f"{size} {name} {run}: {results[(name, run, size)]}", file=sys.stderr)
