@@ -425,6 +425,8 @@ def caption(block: Block, ctx: BlockContext) -> Verdict | None:
 def breadcrumb(block: Block, ctx: BlockContext) -> Verdict | None:
     """Short items between separators: a path (``Infos / Europe / …``) or a
     metadata bar (``Le Monde | 04.05.2015 à 13h36 • Par …``)."""
+    if not p.BREADCRUMB_MARK.search(block.text):
+        return None
     separator = p.BREADCRUMB_SEPARATOR_NO_GUILLEMET if "«" in block.text else p.BREADCRUMB_SEPARATOR
     parts = [part for part in separator.split(block.text) if part.strip()]
     if len(parts) < 2 or _ends_sentence(block) or any(len(part.split()) > 8 for part in parts):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from .cues import STOP_WORDS
-from .lexicon_language import word_zipf
+from .lexicon_language import letter_runs, word_zipf
 from .patterns import WORD_CACHE_SIZE
 from .protected import mask_protected
 from .typography import GLUED_CLOSING_GUILLEMET, GLUED_OPENING_GUILLEMET
@@ -35,8 +35,11 @@ MAX_GLUED_ZIPF = 3.5
 BRAND_LEXICONS = ("en",)
 
 _LETTERS = re.compile(r"[^\W\d_]+")
-_CASE_CHANGE = re.compile(r"[^\W\d_]{2}[A-ZÀ-ÖØ-ÞŒ][^\W\d_]")
-_LONG_WORD = re.compile(r"[^\W\d_]{6,}")  # the only words _best_cut may split
+# Two letters, a capital, a letter: searched for from the capital (a pattern that opens with a
+# class of letters is tried at every letter).
+_CASE_CHANGE = re.compile(r"[A-ZÀ-ÖØ-ÞŒ](?<=[^\W\d_]{2}[A-ZÀ-ÖØ-ÞŒ])(?=[^\W\d_])")
+_MIN_CUT_WORD = 6  # the shortest word _best_cut may split
+_LONG_WORD = re.compile(rf"[^\W\d_]{{{_MIN_CUT_WORD},}}")
 _PUNCT_GLUE = re.compile(r"(?P<left>[^\W\d_]{2,})(?P<mark>[.!?;])(?P<right>[^\W\d_]{2,})")
 _COMMA_GLUE = re.compile(r"(?<=[^\s\d,]),(?=[^\W\d_])")
 # Where _PUNCT_GLUE or _COMMA_GLUE would match, searched for from the mark (see typography's guillemets).
@@ -69,6 +72,8 @@ def split_case_boundaries(text: str, lang: str) -> Repair:
 
         def split_run(match: re.Match[str]) -> str:
             run = match.group()
+            if len(run) < 4 or run.islower():  # most words: no capital after two letters
+                return run
             cuts = [i for i in range(2, len(run) - 1)
                     if run[i - 2].islower() and run[i - 1].islower() and run[i].isupper() and run[i + 1].islower()]
             if not cuts or any(_known(run, language) for language in (lang, *BRAND_LEXICONS)):
@@ -130,6 +135,8 @@ def split_glued_function_words(text: str, lang: str) -> Repair:
             splits.append(f"{word} → {word[:cut]} {word[cut:]}")
             return f"{word[:cut]} {word[cut:]}"
 
+        if all(_best_cut(word, lang, function_words) is None for word in letter_runs(masked) if len(word) >= _MIN_CUT_WORD):
+            return masked, splits  # most paragraphs: no word to split, found without a call per match
         return _LONG_WORD.sub(split_word, masked), splits
     return _masked(text, repair, _LONG_WORD)
 
@@ -139,7 +146,7 @@ def split_glued_function_words(text: str, lang: str) -> Repair:
 def _best_cut(word: str, lang: str, function_words: frozenset[str]) -> int | None:
     lowered = word.lower()
     # Only plain lower-case words, or one capital first.
-    if len(word) < 6 or not lowered[1:] == word[1:]:
+    if len(word) < _MIN_CUT_WORD or not lowered[1:] == word[1:]:
         return None
     whole = word_zipf(lowered, lang)
     if whole > MAX_GLUED_ZIPF:

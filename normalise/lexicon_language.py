@@ -13,12 +13,11 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
 
 from wordfreq import get_frequency_dict, zipf_frequency
 
 from .cues import STOP_WORDS
-from .patterns import LINE_CACHE_SIZE, WORD_CACHE_SIZE
+from .patterns import LINE_CACHE_SIZE, PAGE_CACHE_SIZE, WORD_CACHE_SIZE
 
 UNDETERMINED = "und"
 
@@ -45,11 +44,17 @@ class LanguageGuess:
         return round(max(self.scores.values()) - self.scores.get(lang, 0.0), 3)
 
 
+# Cached for the lines of the page in hand: its glued-word edits, its language rules and the article
+# model's features read the words of the same paragraphs.
+@lru_cache(maxsize=PAGE_CACHE_SIZE)
+def letter_runs(text: str) -> tuple[str, ...]:
+    """The runs of letters in ``text``, as written."""
+    return tuple(_WORD.findall(text))
+
+
 def words_of(text: str, limit: int | None = None) -> list[str]:
-    if limit is None:
-        return [w.lower() for w in _WORD.findall(text)]
-    # The first words of a long paragraph, without finding all of them.
-    return [m.group().lower() for m in islice(_WORD.finditer(text), limit)]
+    """The first ``limit`` (or all) runs of letters in ``text``, in lower case."""
+    return [w.lower() for w in letter_runs(text)[:limit]]
 
 
 # Words whose frequency is a plain look-up in wordfreq's table: lower-case Latin letters, which

@@ -7,7 +7,10 @@ for very short segments (see :class:`passerelle.normalise.LanguageDetector`).
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterator
+from itertools import accumulate
 
 from .cleaning import CleanedDocument
 from .language_id import LanguageDetector
@@ -56,14 +59,11 @@ def _source_spans(source: str, block: Block, texts: list[str]) -> Iterator[Span]
     that, by where the previous sentence ended and the block's end.
     """
     start, end = block.span
-    index = [i for i, c in enumerate(source[start:end], start) if c.isalnum()]
-    letters = "".join([source[i] for i in index]).casefold()
-    if len(letters) != len(index):
-        # A character folded to several ("ß" → "ss"); each folded letter keeps its source offset.
-        index = [i for i in index for _ in source[i].casefold()]
+    index = _AlnumOffsets(source, start, end)
+    letters = index.letters
     cursor = 0
     for number, text in enumerate(texts):
-        wanted = "".join(filter(str.isalnum, text)).casefold()
+        wanted = _NOT_ALNUM.sub("", text).casefold()
         last = number == len(texts) - 1
         found = letters.find(wanted, cursor) if wanted else -1
         if found >= 0:
@@ -78,6 +78,37 @@ def _source_spans(source: str, block: Block, texts: list[str]) -> Iterator[Span]
             continue
         yield _widened(source, index[first], index[stop - 1] + 1, block.span)
         cursor = stop
+
+
+# What str.isalnum() is not: \w is the alphanumeric characters and the underscore.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+
+class _AlnumOffsets:
+    """The letters and digits of ``source[start:end]``, case-folded (``letters``), and the source offset of each.
+
+    Found run by run: a block has a few dozen words and a few thousand characters."""
+
+    def __init__(self, source: str, start: int, end: int) -> None:
+        runs = [(m.start(), m.group()) for m in _ALNUM_RUN.finditer(source, start, end)]
+        self.letters = "".join(run for _, run in runs).casefold()
+        self._starts = [offset for offset, _ in runs]
+        self._before = list(accumulate((len(run) for _, run in runs), initial=0))
+        # A character folded to several ("ß" → "ss"): each folded letter keeps its source offset.
+        self._folded = (None if len(self.letters) == self._before[-1] else
+                        [offset + i for offset, run in runs for i, c in enumerate(run) for _ in c.casefold()])
+
+    def __len__(self) -> int:
+        return len(self.letters)
+
+    def __getitem__(self, position: int) -> int:
+        if self._folded is not None:
+            return self._folded[position]
+        if not 0 <= position < len(self.letters):
+            raise IndexError(position)
+        run = bisect_right(self._before, position) - 1
+        return self._starts[run] + position - self._before[run]
 
 
 def _widened(source: str, first: int, stop: int, bounds: Span) -> Span:

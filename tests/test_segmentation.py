@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from passerelle.normalise import sentence_spans, split_sentences
+from passerelle.normalise.segments import _AlnumOffsets
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -55,3 +56,14 @@ def test_spans_cover_every_visible_character_once(text: str) -> None:
     assert "".join(covered.split()) == "".join(text.split())
     assert all(a < b and text[a:b] == text[a:b].strip() for a, b in spans)
     assert all(spans[i][1] <= spans[i + 1][0] for i in range(len(spans) - 1))
+
+
+@given(st.text(alphabet=st.sampled_from("abÉéß İΣ²ﬁ_1,.«»\u00a0-'"), max_size=40), st.data())
+def test_a_blocks_letters_are_found_run_by_run_at_the_offsets_a_character_walk_finds(source: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(source)))
+    end = data.draw(st.integers(start, len(source)))
+    # The definition: every letter and digit of the block, case-folded, each folded letter at its character's offset.
+    offsets = [i for i, c in enumerate(source[start:end], start) if c.isalnum() for _ in c.casefold()]
+    found = _AlnumOffsets(source, start, end)
+    assert found.letters == "".join(c for c in source[start:end] if c.isalnum()).casefold()
+    assert [found[k] for k in range(len(found))] == offsets
