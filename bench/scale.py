@@ -251,7 +251,7 @@ def main(argv: Iterable[str] | None = None) -> None:
 
 
 STAGES = ("ray: start-up", "ray: batch-wide pass", "ray: clean+translate", "ray: fold caches", "read+clean",
-          "segment+detect", "translate", "write")
+          "translate", "write")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import repeat
+from itertools import repeat, tee
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -34,6 +34,7 @@ from ..normalise import (
     InputRef,
     LanguageDetector,
     RepeatedLines,
+    Segment,
     SkipRule,
     clean_document,
     iter_input_refs,
@@ -52,7 +53,7 @@ from .dedup import (
     repeated_segment_drops,
 )
 from .manifest import build_manifest, write_manifest
-from .outcomes import BatchResult, CleanSummary, InputFailure, InputReport, SkippedInput
+from .outcomes import BatchResult, CleanSummary, InputFailure, InputReport, SkippedInput, SegmentedResults
 from .output_lock import output_folder_lock
 from .own_outputs import own_outputs
 from .workers import Shared, Workers
@@ -106,7 +107,7 @@ def _clean_with(workers: Workers, inputs: Iterable[str], destination: Path | IO[
     detect = detect or DetectConfig(candidates=config.language_candidates)
     prepare_output_folder(destination)
     with output_folder_lock(destination), StagedFiles() as staged:
-        results = clean_inputs(inputs, config, glob, dedup, own_outputs(destination), workers)
+        results = segmented_inputs(inputs, config, glob, dedup, detect, own_outputs(destination), workers)
         for result in write_clean_outputs(results, destination, staged, config, LanguageDetector(detect), dedup):
             summary.record(result, on_input)
         summary.require_some_input(destination)
@@ -133,7 +134,24 @@ def clean_inputs(
     a near-duplicate of an earlier one a :class:`DuplicateDocument` (``dedup`` mode ``near``), and
     what ``skip`` keeps out of the walk over input folders a :class:`SkippedInput`. ``workers`` read and
     clean the documents (by default this process alone); the results are the same, in input order."""
-    return drop_near_duplicates(_cleaned_inputs(inputs, config, glob, dedup, skip, workers or Workers(1)), dedup)
+    return (result for result, _ in segmented_inputs(inputs, config, glob, dedup, None, skip, workers))
+
+
+def segmented_inputs(
+    inputs: Iterable[str],
+    config: CleanConfig = CleanConfig(),
+    glob: str = "*.txt",
+    dedup: DedupConfig = DedupConfig(),
+    detect: DetectConfig | None = None,
+    skip: SkipRule | None = None,
+    workers: Workers | None = None,
+) -> SegmentedResults:
+    """:func:`clean_inputs`, each cleaned document with its segments, their languages detected as ``detect``
+    says, by the workers that cleaned it; without ``detect``, with None for segments."""
+    workers = workers or Workers(1)
+    pages = list_pages(inputs, config, glob, skip)
+    tasks = cleaning_tasks(pages, CleaningJob(config, dedup, detect=detect), workers.map, workers.share)
+    return in_input_order(pages, without_near_duplicates(workers.map(clean_pages, tasks), dedup), None)
 
 
 @dataclass(frozen=True)
@@ -156,23 +174,22 @@ class Page:
 
 @dataclass(frozen=True)
 class CleaningJob:
-    """What every worker needs besides the page: the settings and the batch's repeated lines."""
+    """What every worker needs besides the page: the settings and the batch's repeated lines; with ``detect``,
+    the workers also cut each cleaned document into segments and detect their languages, which would
+    otherwise keep the process that writes the outputs busy while the workers wait."""
 
     config: CleanConfig
     dedup: DedupConfig
     repeated: Shared[frozenset[str]] = Shared(frozenset())
+    detect: DetectConfig | None = None
 
 
 # What the batch-wide pass learns of a page: its fingerprint, its short lines' keys, the signature of its prose.
 _Survey = tuple[int, frozenset[str], np.ndarray | None]
 
-
-def _cleaned_inputs(inputs: Iterable[str], config: CleanConfig, glob: str, dedup: DedupConfig, skip: SkipRule | None,
-                    workers: Workers) -> Iterator[tuple[CleanedDocument | InputFailure | SkippedInput, np.ndarray | None]]:
-    """Each input's result with the MinHash signature of its cleaned text (under dedup mode ``near``)."""
-    pages = list_pages(inputs, config, glob, skip)
-    tasks = cleaning_tasks(pages, CleaningJob(config, dedup), workers.map, workers.share)
-    return in_input_order(pages, workers.map(clean_pages, tasks), None)
+# What a worker makes of a page: the cleaned document (or why there is none), the MinHash signature of
+# its cleaned text (under dedup mode ``near``) and its segments (when the job says how to detect them).
+CleanedPage = tuple[CleanedDocument | InputFailure, np.ndarray | None, list[Segment] | None]
 
 
 def list_pages(inputs: Iterable[str], config: CleanConfig, glob: str, skip: SkipRule | None) -> list[Page | SkippedInput]:
@@ -234,25 +251,37 @@ def survey_pages(pages: list[tuple[Page, CleaningJob]]) -> list[_Survey | None]:
     return surveys
 
 
-def clean_pages(pages: list[tuple[Page, CleaningJob]]) -> list[tuple[CleanedDocument | InputFailure, np.ndarray | None]]:
-    """Worker: each page read and cleaned, with the signature of its cleaned text under dedup mode ``near``."""
-    results: list[tuple[CleanedDocument | InputFailure, np.ndarray | None]] = []
+def clean_pages(pages: list[tuple[Page, CleaningJob]]) -> list[CleanedPage]:
+    """Worker: each page read and cleaned, with the signature of its cleaned text under dedup mode ``near``
+    and, when the job says how to detect them, its segments."""
+    results: list[CleanedPage] = []
     for page, job in pages:
         try:
             document = page.load(job.config)
         except InputError as exc:
-            results.append((InputFailure(exc.path, exc.reason), None))
+            results.append((InputFailure(exc.path, exc.reason), None, None))
             continue
         if page.fingerprint is not None and page.fingerprint != _fingerprint(document):
-            results.append((InputFailure(page.ref.label, CHANGED), None))
+            results.append((InputFailure(page.ref.label, CHANGED), None, None))
             continue
         try:
             cleaned = clean_document(document, job.config, job.repeated.get())
         except Exception as exc:  # a bug met on one page costs that page, not the batch
-            results.append((InputFailure(page.ref.label, f"{CLEANER_FAILED}: {type(exc).__name__}: {exc}"), None))
+            results.append((InputFailure(page.ref.label, f"{CLEANER_FAILED}: {type(exc).__name__}: {exc}"), None, None))
             continue
-        results.append((cleaned, _near(job.dedup).signature(cleaned.text) if job.dedup.mode == "near" else None))
+        signature = _near(job.dedup).signature(cleaned.text) if job.dedup.mode == "near" else None
+        detect = job.detect
+        segments = segment_document(cleaned, _detector(detect), job.config.source_lang) if detect is not None else None
+        results.append((cleaned, signature, segments))
     return results
+
+
+def without_near_duplicates(results: Iterable[CleanedPage], dedup: DedupConfig) -> SegmentedResults:
+    """The documents in order, with their segments; one that copies an earlier one as a :class:`DuplicateDocument`."""
+    signed, segmented = tee(results)
+    kept = drop_near_duplicates(((result, signature) for result, signature, _ in signed), dedup)
+    for result, (_, _, segments) in zip(kept, segmented):
+        yield result, segments
 
 
 # A worker uses it for signatures alone: one per process and setting.
@@ -261,28 +290,36 @@ def _near(dedup: DedupConfig) -> NearDuplicates:
     return NearDuplicates(dedup)
 
 
+# One per process and setting: building a detector loads langdetect's profiles.
+@lru_cache(maxsize=2)
+def _detector(detect: DetectConfig) -> LanguageDetector:
+    return LanguageDetector(detect)
+
+
 def _fingerprint(document: Document) -> int:
     return int(document.sha256[:16], 16)
 
 
 def write_clean_outputs(
-    results: Iterable[BatchResult],
+    results: Iterable[tuple[BatchResult, list[Segment] | None]],
     out_dir: Path,
     staged: StagedFiles,
     config: CleanConfig,
     detector: LanguageDetector,
     dedup: DedupConfig = DedupConfig(),
 ) -> Iterator[BatchResult]:
-    """Stage ``clean/<doc>.<lang>.txt`` per document, ``segments.jsonl`` and ``audit.jsonl`` for the batch, passing results on."""
+    """Stage ``clean/<doc>.<lang>.txt`` per document, ``segments.jsonl`` and ``audit.jsonl`` for the batch, passing results on.
+
+    Each result comes with its segments (:func:`segmented_inputs`), or with None to have ``detector`` work them out here."""
     prepare_output_folder(out_dir)
     drop_repeat = repeated_segment_drops(dedup)
     with staged.writer(out_dir / "audit.jsonl") as audit, staged.writer(out_dir / "segments.jsonl") as segments:
-        for result in results:
+        for result, found in results:
             if isinstance(result, DuplicateDocument):
                 write_duplicate(result, audit)
             elif isinstance(result, CleanedDocument):
                 write_cleaned(result, out_dir, config.source_lang, audit, staged)
-                for segment in segment_document(result, detector, config.source_lang):
+                for segment in found if found is not None else segment_document(result, detector, config.source_lang):
                     drop = drop_repeat(segment) if segment.lang == config.source_lang else None
                     if drop is None:
                         segments.write(json_line(segment.to_dict()))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..normalise import CleanedDocument, Document, display_path
+from ..normalise import CleanedDocument, Document, Segment, display_path
 from .dedup import DuplicateDocument
 from .errors import CorpusError
 
@@ -35,6 +35,9 @@ class SkippedInput:
 
 # What becomes of one input of a batch, in input order.
 BatchResult = CleanedDocument | InputFailure | DuplicateDocument | SkippedInput
+
+# A batch's results in input order, each cleaned document with its segments where they were worked out with it.
+SegmentedResults = Iterator[tuple[BatchResult, list[Segment] | None]]
 
 
 @dataclass(frozen=True)

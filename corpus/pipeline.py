@@ -38,7 +38,6 @@ from ..normalise import (
     SkipRule,
     apply_typography,
     prepare_cleaning,
-    segment_document,
 )
 from ..translate import (
     ArgosEngine,
@@ -51,9 +50,9 @@ from ..translate import (
     quality_flags,
 )
 from .cache import TranslationCache
-from .clean_job import clean_inputs, stage_cleaned_text
+from .clean_job import segmented_inputs, stage_cleaned_text
 from .dedup import DedupConfig, DuplicateDocument, repeated_segment_drops
-from .outcomes import BatchResult, CleanSummary, InputReport
+from .outcomes import CleanSummary, InputReport, SegmentedResults
 from .output_lock import output_folder_lock
 from .own_outputs import own_outputs
 from .errors import CorpusError
@@ -175,13 +174,10 @@ class RunJob:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-# A run's documents, in input order, with their segments when the executor segmented them already.
-SegmentedResults = Iterator[tuple[BatchResult, list[Segment] | None]]
-
-
 class Executor(Protocol):
     """Runs the cleaning and translation of a run elsewhere than in its own process and workers (on a Ray
-    cluster: :class:`~passerelle.corpus.ray_executor.RayExecutor`); the run writes what it yields."""
+    cluster: :class:`~passerelle.corpus.ray_executor.RayExecutor`); the run writes what it yields: every
+    cleaned document with its segments, their languages detected as the run's configuration says."""
 
     def documents(self, job: RunJob) -> SegmentedResults: ...
 
@@ -229,14 +225,14 @@ def run(
 
 
 class _LocalExecutor:
-    """Cleans in this process and its :class:`Workers`; segments and translates as the run writes."""
+    """Cleans and segments in this process and its :class:`Workers`; translates as the run writes."""
 
     def __init__(self, workers: Workers) -> None:
         self._workers = workers
 
     def documents(self, job: RunJob) -> SegmentedResults:
-        results = clean_inputs(job.inputs, job.config.clean, job.glob, job.config.dedup, job.skip, self._workers)
-        return ((result, None) for result in results)
+        config = job.config
+        return segmented_inputs(job.inputs, config.clean, job.glob, config.dedup, config.detect, job.skip, self._workers)
 
 
 def _run_with(executor: Executor, inputs: Iterable[str], out_dir: Path, config: RunConfig,
@@ -262,6 +258,8 @@ def _run_with(executor: Executor, inputs: Iterable[str], out_dir: Path, config: 
                 if isinstance(result, DuplicateDocument):
                     pairs.add_duplicate(result)
                 elif isinstance(result, CleanedDocument):
+                    if segments is None:
+                        raise AssertionError("an executor gave a cleaned document without its segments")
                     pairs.add_document(result, segments)
                 if progress and isinstance(result, (CleanedDocument, DuplicateDocument)):
                     read += 1
@@ -361,14 +359,11 @@ class _PairMaker:
         self._waiting: list[list[AuditEvent | Segment]] = []
         self._pending = 0
 
-    def add_document(self, result: CleanedDocument, segments: list[Segment] | None = None) -> None:
-        """Pair a cleaned document's segments (segmented and detected here unless given)."""
+    def add_document(self, result: CleanedDocument, segments: list[Segment]) -> None:
+        """Pair a cleaned document's segments."""
         self._outputs.cleaned(result)
         self._summary.rule_counts.update(event.rule for event in result.events)
         source_lang = self._config.clean.source_lang
-        if segments is None:
-            with StageTimer(self._summary.timings, "segment+detect"):
-                segments = segment_document(result, self._detector, source_lang)
         audit: list[AuditEvent | Segment] = list(result.events)
         for segment in segments:
             if segment.lang != source_lang:

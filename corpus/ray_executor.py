@@ -37,14 +37,12 @@ import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from itertools import tee
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..normalise import CleanedDocument, DetectConfig, LanguageDetector, Segment, apply_typography, segment_document
+from ..normalise import apply_typography
 from ..translate import (
     ApertiumEngine,
     ArgosEngine,
@@ -57,11 +55,11 @@ from ..translate import (
     resolve_device,
 )
 from .cache import SQLITE_COMPANIONS, TranslationCache
-from .clean_job import CleaningJob, Mapper, Page, clean_pages, cleaning_tasks, in_input_order, list_pages
-from .dedup import drop_near_duplicates
+from .clean_job import CleaningJob, Mapper, Page, clean_pages, cleaning_tasks, in_input_order, list_pages, without_near_duplicates
 from .errors import CorpusError
 from .own_outputs import own_outputs
-from .pipeline import Resources, RunConfig, RunJob, SegmentedResults, StageTimer
+from .outcomes import SegmentedResults
+from .pipeline import Resources, RunConfig, RunJob, StageTimer
 from .shards import merged_shards, write_shard
 from .translate_job import TranslateStats, translate_segments
 from .workers import Shared
@@ -121,14 +119,15 @@ class RayExecutor:
             pages = list_pages(job.inputs, job.config.clean, job.glob, job.skip)
             stages = _Stages(self, shards, job.stats)
             with StageTimer(job.timings, "ray: batch-wide pass"):
-                tasks = cleaning_tasks(pages, CleaningJob(job.config.clean, job.config.dedup), stages.map, Shared)
+                cleaning = CleaningJob(job.config.clean, job.config.dedup, detect=job.config.detect)
+                tasks = cleaning_tasks(pages, cleaning, stages.map, Shared)
             with StageTimer(job.timings, "ray: clean+translate"):
                 merged = stages.clean_and_translate(tasks, sum(isinstance(page, Page) for page in pages), job)
             if job.cache is not None:
                 with StageTimer(job.timings, "ray: fold caches"):
                     fold_translator_caches(job.cache)
             results = (pickle.loads(payload) for _, payload in merged)
-            yield from in_input_order(pages, _without_near_duplicates(results, job), None)
+            yield from in_input_order(pages, without_near_duplicates(results, job.config.dedup), None)
         finally:
             shutil.rmtree(shards, ignore_errors=True)
 
@@ -160,7 +159,8 @@ def pairs_dataset(inputs: Iterable[str], cache_path: Path, config: RunConfig = R
                          cache, TranslateStats())
             stages = _Stages(executor, Path(shards), job.stats)
             pages = list_pages(job.inputs, config.clean, glob, job.skip)
-            tasks = list(cleaning_tasks(pages, CleaningJob(config.clean, config.dedup), stages.map, Shared))
+            cleaning = CleaningJob(config.clean, config.dedup, detect=config.detect)
+            tasks = list(cleaning_tasks(pages, cleaning, stages.map, Shared))
     finally:
         cache.close()
     return stages.translated(tasks, job).flat_map(_pair_rows, fn_kwargs={"source_lang": config.clean.source_lang})
@@ -225,9 +225,7 @@ class _Stages:
         pages, cleaning = _pages_and_their_job(tasks)
         rows = [{"number": n, "item": pickle.dumps(page)} for n, page in enumerate(pages)]
         dataset = self._dataset(rows).map_batches(
-            _clean_and_segment,
-            fn_kwargs={"job": cleaning, "detect": job.config.detect, "source_lang": job.config.clean.source_lang},
-            **self._task_options())
+            _clean_and_segment, fn_kwargs={"job": cleaning, "source_lang": job.config.clean.source_lang}, **self._task_options())
         if job.translator is None or job.cache is None:
             return dataset.map_batches(_untranslated, **self._task_options())
         executor = self._executor
@@ -300,21 +298,15 @@ def _pages_and_their_job(tasks: Iterable[tuple[Page, CleaningJob]]) -> tuple[lis
     return pages, next(iter(jobs.values()), None)
 
 
-def _clean_and_segment(batch: dict[str, np.ndarray], job: CleaningJob, detect: DetectConfig,
-                       source_lang: str) -> dict[str, Any]:
-    """Cleaning task: each page cleaned and signed (:func:`clean_pages`), then segmented and detected."""
+def _clean_and_segment(batch: dict[str, np.ndarray], job: CleaningJob, source_lang: str) -> dict[str, Any]:
+    """Cleaning task: each page cleaned, signed, segmented and detected (:func:`clean_pages`), with the text of its
+    source segments as the engine gets it."""
     documents, sources = [], []
-    for result, signature in clean_pages([(pickle.loads(item), job) for item in batch["item"]]):
-        segments = segment_document(result, _detector(detect), source_lang) if isinstance(result, CleanedDocument) else None
+    for result, signature, segments in clean_pages([(pickle.loads(item), job) for item in batch["item"]]):
         documents.append(pickle.dumps((result, signature, segments)))
         # Engines get the plain typography, as in a local run.
         sources.append(pickle.dumps([apply_typography(s.text, "plain") for s in segments or [] if s.lang == source_lang]))
     return {"number": batch["number"], "document": documents, "sources": sources}
-
-
-@lru_cache(maxsize=2)
-def _detector(config: DetectConfig) -> LanguageDetector:
-    return LanguageDetector(config)
 
 
 def _untranslated(batch: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -394,15 +386,6 @@ def fold_translator_caches(cache: TranslationCache) -> int:
 def _translator_cache(cache: Path, name: str) -> Path:
     """A translator's own cache file, beside the run's: ``translations.<name>.sqlite``."""
     return cache.with_name(f"{cache.stem}.{name}.sqlite")
-
-
-def _without_near_duplicates(results: Iterator[tuple[Any, np.ndarray | None, list[Segment] | None]],
-                             job: RunJob) -> Iterator[tuple[Any, list[Segment] | None]]:
-    """The documents in order, a near-duplicate of an earlier one dropped as a local run drops it, with their segments."""
-    signed, segmented = tee(results)
-    kept = drop_near_duplicates(((result, signature) for result, signature, _ in signed), job.config.dedup)
-    for result, (_, _, segments) in zip(kept, segmented):
-        yield result, segments
 
 
 def _ray() -> Any:
