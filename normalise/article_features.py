@@ -11,6 +11,7 @@ these columns by name; a new column needs a retrained model.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -197,31 +198,38 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 def page_features(blocks: Sequence[Block], verdicts: Sequence[Verdict], region: ArticleRegion | None,
                   lang: str) -> list[list[float]]:
-    """One row of :data:`FEATURE_NAMES` per block, in page order."""
+    """One row of :data:`FEATURE_NAMES` per block, in page order.
+
+    Worked out a column (one feature of every line) at a time: a neighbour's
+    feature is the column shifted, which costs far less than a look-up per cell."""
     lines = [Line(b, v, words(b), prose_words(b, v, lang)) for b, v in zip(blocks, verdicts)]
-    local = [{name: feature(line, lang) for name, feature in LINE_FEATURES} for line in lines]
+    local = {name: [feature(line, lang) for line in lines] for name, feature in LINE_FEATURES}
     page = _page_columns(lines, local, region)
-    column = {name: [values[name] for values in local] for name in {*_NEIGHBOUR_FEATURES, *_WINDOW_FEATURES}}
-    rows = []
-    for index in range(len(lines)):
-        row = [local[index][name] for name, _ in LINE_FEATURES]
-        row += [_at(column[name], index + offset) for offset in _NEIGHBOURS for name in _NEIGHBOUR_FEATURES]
-        row += [_window_mean(column[name], index, width) for width in _WINDOWS for name in _WINDOW_FEATURES]
-        row += [page[name][index] for name in PAGE_FEATURES]
-        rows.append(row)
-    return rows
+    columns = [local[name] for name, _ in LINE_FEATURES]
+    columns += [_shifted(local[name], offset) for offset in _NEIGHBOURS for name in _NEIGHBOUR_FEATURES]
+    columns += [_window_means(local[name], width) for width in _WINDOWS for name in _WINDOW_FEATURES]
+    columns += [page[name] for name in PAGE_FEATURES]
+    return [list(row) for row in zip(*columns)]
 
 
-def _at(column: list[float], index: int) -> float:
-    return column[index] if 0 <= index < len(column) else 0.0
+def _shifted(column: list[float], offset: int) -> list[float]:
+    """Each line's value ``offset`` lines away (0 beyond the page)."""
+    count = len(column)
+    if offset >= 0:
+        return column[offset:] + [0.0] * min(offset, count)
+    return [0.0] * min(-offset, count) + column[:max(0, count + offset)]
 
 
-def _window_mean(column: list[float], index: int, width: int) -> float:
-    around = column[max(0, index - width):index] + column[index + 1:index + width + 1]
-    return sum(around) / len(around) if around else 0.0
+def _window_means(column: list[float], width: int) -> list[float]:
+    """Each line's mean of the values within ``width`` lines of it, its own left out."""
+    means = []
+    for index in range(len(column)):
+        around = column[max(0, index - width):index] + column[index + 1:index + width + 1]
+        means.append(sum(around) / len(around) if around else 0.0)
+    return means
 
 
-def _page_columns(lines: list[Line], local: list[dict[str, float]], region: ArticleRegion | None) -> dict[str, list[float]]:
+def _page_columns(lines: list[Line], local: dict[str, list[float]], region: ArticleRegion | None) -> dict[str, list[float]]:
     """Features that read the page as a sequence: where a line stands, what came before it, what repeats."""
     count = len(lines)
     total_prose = sum(line.prose for line in lines) or 1
@@ -241,7 +249,7 @@ def _page_columns(lines: list[Line], local: list[dict[str, float]], region: Arti
             "seen_tail_cue": float(tail),
             "seen_comment_cue": float(comment),
             "seen_comment_header": float(header),
-            "prose_distance": math.log1p(min((abs(index - i) for i in prose_at), default=_FAR)),
+            "prose_distance": math.log1p(_distance_to_nearest(prose_at, index)),
             "duplicated_on_page": float(occurrences[keys[index]] > 1),
             "top_headings_before": float(min(headings_seen, 3)),
             "since_top_heading": math.log1p(index - last_heading) if last_heading is not None else math.log1p(_FAR * 8),
@@ -254,18 +262,24 @@ def _page_columns(lines: list[Line], local: list[dict[str, float]], region: Arti
         for name in PAGE_FEATURES:
             columns[name].append(values[name])
         prose_seen += line.prose
-        tail = tail or bool(local[index]["tail_cue"])
-        comment = comment or bool(local[index]["comment_cue"])
-        header = header or bool(local[index]["comment_header"])
+        tail = tail or bool(local["tail_cue"][index])
+        comment = comment or bool(local["comment_cue"][index])
+        header = header or bool(local["comment_header"][index])
         if line.block.features.heading_level == 1:
             headings_seen, last_heading = headings_seen + 1, index
     return columns
 
 
+def _distance_to_nearest(positions: list[int], index: int) -> int:
+    """How many lines from ``index`` the nearest of ``positions`` (in page order) is; _FAR when there is none."""
+    after = bisect_left(positions, index)
+    return min((abs(index - positions[at]) for at in (after - 1, after) if 0 <= at < len(positions)), default=_FAR)
+
+
 _NOT_IN_A_LIST = {"list_run_length": 0.0, "list_run_links": 0.0, "list_run_introduced": 0.0, "list_run_between_prose": 0.0}
 
 
-def _list_runs(lines: list[Line], local: list[dict[str, float]]) -> list[dict[str, float]]:
+def _list_runs(lines: list[Line], local: dict[str, list[float]]) -> list[dict[str, float]]:
     """For each list item, what the run of consecutive items it belongs to looks like: its length, its share
     of link text, whether a line ending with a colon introduces it, whether prose stands close on both sides.
     A menu is a long run of links; a list in an article is announced, and the article goes on after it."""
@@ -281,7 +295,7 @@ def _list_runs(lines: list[Line], local: list[dict[str, float]]) -> list[dict[st
         before = lines[index - 1].block.text if index else ""
         run = {
             "list_run_length": math.log1p(end - index + 1),
-            "list_run_links": sum(local[i]["link_share"] for i in range(index, end + 1)) / (end - index + 1),
+            "list_run_links": sum(local["link_share"][i] for i in range(index, end + 1)) / (end - index + 1),
             "list_run_introduced": float(before.rstrip().endswith(":")),
             "list_run_between_prose": float(any(lines[i].prose for i in range(max(0, index - 2), index))
                                              and any(lines[i].prose for i in range(end + 1, min(len(lines), end + 3)))),
@@ -311,19 +325,20 @@ def _short_runs(lines: list[Line]) -> list[float]:
     return result
 
 
-def _skip_images(local: list[dict[str, float]], index: int, step: int) -> int:
+def _skip_images(local: dict[str, list[float]], index: int, step: int) -> int:
     """The nearest line in direction ``step`` that is not an image or empty of text."""
     index += step
-    while 0 <= index < len(local) and local[index]["rule_image"]:
+    images = local["rule_image"]
+    while 0 <= index < len(images) and images[index]:
         index += step
     return index
 
 
-def _linked_heading(lines: list[Line], local: list[dict[str, float]], index: int) -> bool:
+def _linked_heading(lines: list[Line], local: dict[str, list[float]], index: int) -> bool:
     """A heading or emphasised line that is mostly a link: a teaser's headline."""
     if not 0 <= index < len(lines):
         return False
-    return bool(lines[index].block.features.heading_level or local[index]["emphasised"]) and local[index]["link_share"] >= 0.5
+    return bool(lines[index].block.features.heading_level or local["emphasised"][index]) and local["link_share"][index] >= 0.5
 
 
 def _region_columns(region: ArticleRegion | None, index: int) -> dict[str, float]:
