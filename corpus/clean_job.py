@@ -108,7 +108,7 @@ def _clean_with(workers: Workers, inputs: Iterable[str], destination: Path | IO[
     prepare_output_folder(destination)
     with output_folder_lock(destination), StagedFiles() as staged:
         results = segmented_inputs(inputs, config, glob, dedup, detect, own_outputs(destination), workers)
-        for result in write_clean_outputs(results, destination, staged, config, LanguageDetector(detect), dedup):
+        for result in write_clean_outputs(results, destination, staged, config, _detector(detect), dedup):
             summary.record(result, on_input)
         summary.require_some_input(destination)
         settings = {"clean": config.to_dict(), "detect": detect.to_dict(), "dedup": dedup.to_dict()}
