@@ -225,7 +225,7 @@ class _Stages:
         pages, cleaning = _pages_and_their_job(tasks)
         rows = [{"number": n, "item": pickle.dumps(page)} for n, page in enumerate(pages)]
         dataset = self._dataset(rows).map_batches(
-            _clean_and_segment, fn_kwargs={"job": cleaning, "source_lang": job.config.clean.source_lang}, **self._task_options())
+            _clean_and_segment, fn_kwargs={"job": cleaning}, **self._task_options())
         if job.translator is None or job.cache is None:
             return dataset.map_batches(_untranslated, **self._task_options())
         executor = self._executor
@@ -298,10 +298,11 @@ def _pages_and_their_job(tasks: Iterable[tuple[Page, CleaningJob]]) -> tuple[lis
     return pages, next(iter(jobs.values()), None)
 
 
-def _clean_and_segment(batch: dict[str, np.ndarray], job: CleaningJob, source_lang: str) -> dict[str, Any]:
+def _clean_and_segment(batch: dict[str, np.ndarray], job: CleaningJob) -> dict[str, Any]:
     """Cleaning task: each page cleaned, signed, segmented and detected (:func:`clean_pages`), with the text of its
     source segments as the engine gets it."""
     documents, sources = [], []
+    source_lang = job.config.source_lang
     for result, signature, segments in clean_pages([(pickle.loads(item), job) for item in batch["item"]]):
         documents.append(pickle.dumps((result, signature, segments)))
         # Engines get the plain typography, as in a local run.
