@@ -34,7 +34,10 @@ def _all_languages(table: dict[str, tuple[str, ...]]) -> str:
 # Cached: the rules and the article model's features search the same line for several cue tables.
 @lru_cache(maxsize=LINE_CACHE_SIZE)
 def lower_case(text: str) -> str:
-    return text.lower()
+    """The line in lower case, letter for letter: the dotted capital ``İ`` becomes ``i``, as ``re.IGNORECASE``
+    folds it, where ``str.lower`` gives ``i`` and a combining dot, which is no word character and would make
+    a word boundary inside the word."""
+    return (text.replace("İ", "i") if "İ" in text else text).lower()
 
 
 class LowerCaseSearch:
@@ -44,8 +47,7 @@ class LowerCaseSearch:
     paragraphs: Python folds the case of both sides at every position it tries,
     and a cue table's alternation is tried at every word. The two differ only
     on the few letters ``re.IGNORECASE`` matches to a letter other than their
-    lower-case form (the long ``ſ`` to ``s``). Where it matched is not given:
-    a line's lower-case form can be longer than the line (``İ``).
+    lower-case form (the long ``ſ`` to ``s``).
     """
 
     def __init__(self, pattern: str) -> None:
