@@ -214,10 +214,12 @@ class _Stages:
     def __init__(self, executor: RayExecutor, shards: Path, stats: TranslateStats) -> None:
         self._executor, self._shards, self._stats = executor, shards, stats
 
-    def map(self, function: Any, items: Iterable[Any]) -> Iterator[Any]:
-        """``function`` (a worker function of :mod:`.clean_job`) over ``items`` on the cluster, results in order."""
-        rows = [{"number": n, "item": pickle.dumps(item)} for n, item in enumerate(items)]
-        dataset = self._dataset(rows).map_batches(_apply, fn_kwargs={"function": function}, **self._task_options())
+    def map(self, function: Any, tasks: Iterable[tuple[Page, CleaningJob]]) -> Iterator[Any]:
+        """``function`` (a worker function of :mod:`.clean_job`) over ``tasks`` on the cluster, results in order."""
+        pages, job = _pages_and_their_job(tasks)
+        rows = [{"number": n, "item": pickle.dumps(page)} for n, page in enumerate(pages)]
+        dataset = self._dataset(rows).map_batches(_apply, fn_kwargs={"function": function, "job": job},
+                                                  **self._task_options())
         return (pickle.loads(payload) for _, payload in self._sharded(dataset, len(rows)))
 
     def translated(self, tasks: Iterable[tuple[Page, CleaningJob]], job: RunJob) -> Any:
@@ -280,8 +282,8 @@ def _require_a_cpu_for_cleaning(executor: RayExecutor) -> None:
                           "ask for fewer translators or fewer CPUs each")
 
 
-def _apply(batch: dict[str, np.ndarray], function: Any) -> dict[str, Any]:
-    results = function([pickle.loads(item) for item in batch["item"]])
+def _apply(batch: dict[str, np.ndarray], function: Any, job: CleaningJob) -> dict[str, Any]:
+    results = function([(pickle.loads(item), job) for item in batch["item"]])
     return {"number": batch["number"], "document": [pickle.dumps(result) for result in results],
             "translations": [b""] * len(results), "looked_up": [0] * len(results), "cached": [0] * len(results)}
 
