@@ -246,7 +246,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         *markdown_table(["documents", "pairs", "pairs/s per cleaning CPU", "tokens per segment", "GPU segments/s",
                          "cleaning CPUs per GPU"], derived),
     ]
-    write_section("Scale: local and Ray executors (bench/scale.py)", "\n".join(body))
+    write_section(f"Scale: local and Ray executors, the {args.model} echo model (bench/scale.py)", "\n".join(body))
     print("\n".join(body))
 
 
