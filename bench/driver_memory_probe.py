@@ -1,6 +1,7 @@
 """One measurement for bench/driver_memory.py, run as a script in a fresh process (so that a baseline installed
 apart is the ``passerelle`` imported): ``clean(INPUTS, OUT, workers=N)`` under tracemalloc, printing as JSON the
-driver's traced heap when the manifest is about to be written and its peak while the manifest is written.
+driver's traced heap when the manifest is about to be written, its peak while the manifest is written, and the
+process's peak RSS over the whole job.
 
     python bench/driver_memory_probe.py INPUTS OUT WORKERS
 """
@@ -29,4 +30,7 @@ def measured_write_manifest(out_dir: Path, manifest: dict[str, Any], staged: Any
 clean_job.write_manifest = measured_write_manifest  # the job looks it up in its module when it writes
 tracemalloc.start()
 clean_job.clean([sys.argv[1]], Path(sys.argv[2]), workers=int(sys.argv[3]))
+# The kernel's peak of the whole process, what tracemalloc does not see included (SQLite's page caches, say).
+measured["peak_rss"] = next(int(line.split()[1]) * 1024 for line in Path("/proc/self/status").read_text().splitlines()
+                            if line.startswith("VmHWM:"))
 print(json.dumps(measured))

@@ -8,7 +8,7 @@ the first copy in input order and audits the others:
 * **exact**: a source segment whose normalised text (case-folded, quotes,
   apostrophes and spaces unified, digits kept) was already
   paired is dropped (``duplicate_segment``, detail: the first one's id).
-  Only a 64-bit digest of each is kept (:class:`DigestTable`).
+  Only a 64-bit digest of each is kept, on disk (:class:`DigestTable`).
 * **near**: a cleaned document whose word shingles are at least
   ``threshold`` Jaccard-similar to an earlier kept document's, as MinHash
   with LSH banding estimates it (datasketch), is dropped whole
@@ -30,7 +30,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from ..normalise import Action, AuditEvent, CleanedDocument, Segment
-from .digest_table import DigestBuckets, DigestTable, Position
+from .digest_table import BlobTable, DigestBuckets, DigestTable
 from .errors import CorpusError
 
 DEDUP_MODES = ("none", "exact", "near")
@@ -98,14 +98,18 @@ class SeenSegments:
 
     def __init__(self) -> None:
         self._table = DigestTable()
-        self._docs: list[str] = []
+        self._docs = BlobTable()  # the documents' names, by ordinal
+        self._last: tuple[str, int] | None = None
 
     def first(self, text: str, doc: str, paragraph: int, sentence: int) -> str | None:
         """The id of the first segment with the same normalised text, or None when this is the first (now recorded)."""
-        if not self._docs or self._docs[-1] != doc:
-            self._docs.append(doc)
-        found = self._table.first(segment_digest(text), (len(self._docs) - 1, paragraph, sentence))
-        return None if found is None else _segment_id(self._docs, found)
+        if self._last is None or self._last[0] != doc:
+            self._last = doc, self._docs.append(doc, b"")
+        found = self._table.first(segment_digest(text), (self._last[1], paragraph, sentence))
+        if found is None:
+            return None
+        first_doc, first_paragraph, first_sentence = found
+        return f"{self._docs.rows([first_doc])[0][0]}:{first_paragraph}:{first_sentence}"
 
     def drop(self, segment: Segment) -> AuditEvent | None:
         """The drop of a segment seen before (``duplicate_segment``, detail: the first one's id); None for a first."""
@@ -114,19 +118,10 @@ class SeenSegments:
             return None
         return AuditEvent(segment.doc, segment.span, "dedup", "duplicate_segment", Action.DROP, segment.text, "", first)
 
-    @property
-    def nbytes(self) -> int:
-        return self._table.nbytes
-
 
 def repeated_segment_drops(config: DedupConfig) -> Callable[[Segment], AuditEvent | None]:
     """What drops a source segment already seen in the run (:meth:`SeenSegments.drop`); nothing under mode ``none``."""
     return SeenSegments().drop if config.mode != "none" else lambda segment: None
-
-
-def _segment_id(docs: list[str], position: Position) -> str:
-    doc, paragraph, sentence = position
-    return f"{docs[doc]}:{paragraph}:{sentence}"
 
 
 def shingles(text: str, size: int) -> list[bytes]:
@@ -148,9 +143,10 @@ class NearDuplicates:
     """The documents kept so far, as MinHash signatures in LSH buckets; first in input order wins.
 
     datasketch computes the signatures and chooses the banding (bands and rows
-    for the threshold, as its MinHashLSH does); the buckets are a
-    :class:`DigestBuckets` and the signatures one uint32 array, about 1 KB a
-    kept document where datasketch's in-memory index takes about 7 KB.
+    for the threshold, as its MinHashLSH does); the buckets
+    (:class:`DigestBuckets`) and the kept documents' names and signatures
+    (:class:`BlobTable`) are on disk, where datasketch's in-memory index takes
+    about 7 KB a document.
     """
 
     def __init__(self, config: DedupConfig) -> None:
@@ -160,12 +156,7 @@ class NearDuplicates:
         self._permutations = MinHash(num_perm=config.permutations, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME,
                                      hashfunc=_SHINGLE_HASH).permutations
         self._buckets = DigestBuckets()
-        self._signatures = np.zeros((64, config.permutations), dtype=np.uint32)
-        self._names: list[str] = []
-
-    @property
-    def nbytes(self) -> int:
-        return self._buckets.nbytes + self._signatures.nbytes
+        self._kept = BlobTable()
 
     def check(self, name: str, text: str) -> NearDuplicate | None:
         """The earlier document ``text`` is a near-duplicate of, or None (and it is kept for later comparisons)."""
@@ -187,27 +178,21 @@ class NearDuplicates:
         if signature is None:
             return None
         bands = [self._band_digest(signature, band) for band in range(self._bands)]
-        candidates = sorted({ordinal for digest in bands for ordinal in self._buckets.get(digest)})
+        candidates = self._kept.rows(self._buckets.get_any(bands))
         if candidates:
-            similarities = np.count_nonzero(self._signatures[candidates] == signature, axis=1) / len(signature)
+            signatures = np.frombuffer(b"".join(blob for _, blob in candidates), dtype=np.uint32)
+            similarities = np.count_nonzero(signatures.reshape(len(candidates), -1) == signature, axis=1) / len(signature)
             best = int(np.argmax(similarities))  # the first of the most similar: candidates are in input order
             if similarities[best] >= self._config.threshold:
-                return NearDuplicate(self._names[candidates[best]], round(float(similarities[best]), 3))
-        self._keep(name, signature, bands)
+                return NearDuplicate(candidates[best][0], round(float(similarities[best]), 3))
+        ordinal = self._kept.append(name, signature.astype(np.uint32).tobytes())
+        for digest in bands:
+            self._buckets.add(digest, ordinal)
         return None
 
     def _band_digest(self, signature: np.ndarray, band: int) -> int:
         rows = signature[band * self._rows:(band + 1) * self._rows]
         return int.from_bytes(hashlib.blake2b(rows.tobytes(), digest_size=8, person=band.to_bytes(16, "big")).digest(), "big")
-
-    def _keep(self, name: str, signature: np.ndarray, bands: list[int]) -> None:
-        ordinal = len(self._names)
-        if ordinal == len(self._signatures):
-            self._signatures = np.concatenate([self._signatures, np.zeros_like(self._signatures)])
-        self._signatures[ordinal] = signature
-        self._names.append(name)
-        for digest in bands:
-            self._buckets.add(digest, ordinal)
 
 
 @dataclass(frozen=True)

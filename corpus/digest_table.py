@@ -1,93 +1,120 @@
-"""Tables keyed by 64-bit digests, in numpy arrays: a few bytes a digest, where a dict takes a hundred.
+"""Tables keyed by 64-bit digests, on disk: what dedup remembers of a batch, with bounded memory.
 
-A Python ``dict`` of int keys costs about 100 bytes an entry (the key and
-value objects, the entry, the index); ten million source segments would take
-a gigabyte, and datasketch's in-memory LSH buckets (a set of keys a bucket)
-about 7 KB a document. These tables keep digests and what goes with them in
-numpy arrays with open addressing (linear probing, at most half full), and
-hold nothing else.
+Dedup remembers something of every segment and document of a batch: the
+digest of each paired source segment, the LSH buckets and MinHash signature
+of each kept document. In memory that grows with the corpus (a Python dict
+takes about 100 bytes an entry, numpy tables 20–40 bytes, a million-page
+batch a few GB). Each table here is a temporary SQLite database instead
+(``sqlite3.connect("")``): SQLite keeps up to :data:`CACHE_KIB` of its pages
+in memory, writes the rest to an unnamed file in its temporary folder
+(``SQLITE_TMPDIR``, else ``TMPDIR``) and removes the file when the table is
+dropped. Nothing is ever committed: the tables live for one job.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from .errors import CorpusError
 
 Position = tuple[int, int, int]  # document ordinal, paragraph, sentence
 
-_EMPTY = 0  # no digest is stored as 0: a digest of 0 is stored as 1 (one more collision in 2^64)
-_FIRST_CAPACITY = 1 << 10
+# Memory each table's database may hold of its pages (SQLite's own default is 2,000 KiB).
+CACHE_KIB = 2048
+_SIGN = 1 << 63  # SQLite's integers are signed: a digest is stored shifted into that range
+_MAX_VARIABLES = 10_000  # parameters of one statement; SQLite refuses more than 32,766
 
 
-class _OpenTable:
-    """Slots of uint64 keys with uint32 values beside them, doubled when half full."""
+class _TemporaryDatabase:
+    """A private SQLite database in a temporary file: one long transaction, no journal, nothing synced."""
 
-    _VALUE_SHAPE: tuple[int, ...] = ()
+    def __init__(self, schema: str) -> None:
+        self._db = sqlite3.connect("", isolation_level=None)
+        self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute(schema)
+        self._db.execute("BEGIN")
+
+    def _run(self, statement: str, parameters: Iterable[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(statement, tuple(parameters))
+        except sqlite3.Error as exc:
+            raise CorpusError(f"the dedup index could not be kept in a temporary file ({exc}); "
+                              "free space there, or point SQLITE_TMPDIR or TMPDIR at a larger disk") from exc
+
+
+def _key(digest: int) -> int:
+    return digest - _SIGN
+
+
+class DigestTable(_TemporaryDatabase):
+    """Digest → the position it was first seen at; insertion only."""
 
     def __init__(self) -> None:
-        self._allocate(_FIRST_CAPACITY)
-
-    def _allocate(self, capacity: int) -> None:
-        self._keys = np.zeros(capacity, dtype=np.uint64)
-        self._values = np.zeros((capacity, *self._VALUE_SHAPE), dtype=np.uint32)
-        self._mask = capacity - 1
+        super().__init__("CREATE TABLE first (digest INTEGER PRIMARY KEY, doc INTEGER, paragraph INTEGER, "
+                         "sentence INTEGER)")
         self._count = 0
 
     def __len__(self) -> int:
         return self._count
 
-    @property
-    def nbytes(self) -> int:
-        return self._keys.nbytes + self._values.nbytes
-
-    def _empty_slot(self, key: int) -> int:
-        """The first empty slot of ``key``'s probe."""
-        slot = key & self._mask
-        while int(self._keys[slot]) != _EMPTY:
-            slot = (slot + 1) & self._mask
-        return slot
-
-    def _store(self, slot: int, key: int, value: object) -> None:
-        self._keys[slot] = key
-        self._values[slot] = value
-        self._count += 1
-        if 2 * self._count > len(self._keys):
-            keys, values = self._keys, self._values
-            self._allocate(2 * len(keys))
-            for index in np.flatnonzero(keys):
-                key = int(keys[index])
-                self._store(self._empty_slot(key), key, values[index])
-
-
-class DigestTable(_OpenTable):
-    """Digest → the position it was first seen at; insertion only. 20 bytes a slot."""
-
-    _VALUE_SHAPE = (3,)
-
     def first(self, digest: int, position: Position) -> Position | None:
         """The position ``digest`` was first seen at, or None when this is the first time (and it is recorded)."""
-        key = digest or 1
-        slot = key & self._mask
-        while (found := int(self._keys[slot])) != _EMPTY:
-            if found == key:
-                doc, paragraph, sentence = self._values[slot]
-                return int(doc), int(paragraph), int(sentence)
-            slot = (slot + 1) & self._mask
-        self._store(slot, key, position)
-        return None
+        key = _key(digest)
+        if self._run("INSERT OR IGNORE INTO first VALUES (?, ?, ?, ?)", (key, *position)).rowcount == 1:
+            self._count += 1
+            return None
+        doc, paragraph, sentence = self._run("SELECT doc, paragraph, sentence FROM first WHERE digest = ?",
+                                             (key,)).fetchone()
+        return doc, paragraph, sentence
 
 
-class DigestBuckets(_OpenTable):
-    """Digest → every ordinal added under it (the buckets of LSH banding). 12 bytes a slot."""
+class DigestBuckets(_TemporaryDatabase):
+    """Digest → every ordinal added under it (the buckets of LSH banding)."""
+
+    def __init__(self) -> None:
+        super().__init__("CREATE TABLE bucket (digest INTEGER, ordinal INTEGER, PRIMARY KEY (digest, ordinal)) "
+                         "WITHOUT ROWID")
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
 
     def add(self, digest: int, ordinal: int) -> None:
-        key = digest or 1
-        self._store(self._empty_slot(key), key, ordinal)
+        self._count += self._run("INSERT OR IGNORE INTO bucket VALUES (?, ?)", (_key(digest), ordinal)).rowcount
 
-    def get(self, digest: int) -> list[int]:
-        key = digest or 1
-        found, slot = [], key & self._mask
-        while (stored := int(self._keys[slot])) != _EMPTY:
-            if stored == key:
-                found.append(int(self._values[slot]))
-            slot = (slot + 1) & self._mask
+    def get_any(self, digests: list[int]) -> list[int]:
+        """The ordinals under any of ``digests``, each once, in ascending order."""
+        marks = ", ".join("?" * len(digests))
+        return [ordinal for ordinal, in self._run(
+            f"SELECT DISTINCT ordinal FROM bucket WHERE digest IN ({marks}) ORDER BY ordinal", map(_key, digests))]
+
+
+class BlobTable(_TemporaryDatabase):
+    """Ordinal 0, 1, 2… → a name and a blob, in the order they were added."""
+
+    def __init__(self) -> None:
+        super().__init__("CREATE TABLE kept (ordinal INTEGER PRIMARY KEY, name TEXT, blob BLOB)")
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def append(self, name: str, blob: bytes) -> int:
+        """Add a row; its ordinal."""
+        ordinal = self._count
+        self._run("INSERT INTO kept VALUES (?, ?, ?)", (ordinal, name, blob))
+        self._count += 1
+        return ordinal
+
+    def rows(self, ordinals: list[int]) -> list[tuple[str, bytes]]:
+        """The name and blob of each of ``ordinals`` (ascending), in that order."""
+        found: list[tuple[str, bytes]] = []
+        for start in range(0, len(ordinals), _MAX_VARIABLES):
+            chunk = ordinals[start:start + _MAX_VARIABLES]
+            found.extend(self._run(f"SELECT name, blob FROM kept WHERE ordinal IN ({', '.join('?' * len(chunk))}) "
+                                   "ORDER BY ordinal", chunk))
         return found

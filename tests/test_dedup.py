@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from passerelle.corpus import Resources, RunConfig, run
 from passerelle.corpus.dedup import DedupConfig, NearDuplicates, normalised
-from passerelle.corpus.digest_table import DigestBuckets, DigestTable
+from passerelle.corpus.digest_table import BlobTable, DigestBuckets, DigestTable
 from passerelle.corpus.errors import CorpusError
 from passerelle.normalise import CleanConfig
 from passerelle.translate import EngineConfig, EngineOptions
@@ -175,8 +175,9 @@ def test_digest_buckets_hold_every_ordinal_added_under_a_digest_through_growth()
     for ordinal, digest in enumerate(digests):
         buckets.add(digest, ordinal)
         buckets.add(digest, ordinal + 10_000)
-    assert all(sorted(buckets.get(d)) == [n, n + 10_000] for n, d in enumerate(digests))
-    assert buckets.get(rng.getrandbits(64)) == [] and len(buckets) == 2 * len(digests)
+    assert all(buckets.get_any([d]) == [n, n + 10_000] for n, d in enumerate(digests))
+    assert buckets.get_any(digests[:2]) == [0, 1, 10_000, 10_001]
+    assert buckets.get_any([rng.getrandbits(64)]) == [] and len(buckets) == 2 * len(digests)
 
 
 def test_near_duplicates_are_judged_against_kept_documents_first_in_order() -> None:
@@ -250,3 +251,11 @@ def test_dedup_invariants(documents: list[str], mode: str) -> None:
         if mode == "exact":
             run(inputs[::-1], folder / "reversed", config)
             assert sorted(sources) == sorted(normalised(text) for text in _sources(folder / "reversed"))
+
+
+def test_blob_table_gives_rows_back_by_ordinal_beyond_one_statements_parameters() -> None:
+    table = BlobTable()
+    for number in range(25_000):
+        assert table.append(f"doc{number}", number.to_bytes(4, "big")) == number
+    wanted = list(range(3, 25_000, 2))
+    assert table.rows(wanted) == [(f"doc{n}", n.to_bytes(4, "big")) for n in wanted] and len(table) == 25_000
