@@ -37,6 +37,10 @@ class _TemporaryDatabase:
         self._db.execute("PRAGMA synchronous = OFF")
         self._db.execute(schema)
         self._db.execute("BEGIN")
+        self._count = 0  # rows added
+
+    def __len__(self) -> int:
+        return self._count
 
     def _run(self, statement: str, parameters: Iterable[Any] = ()) -> sqlite3.Cursor:
         try:
@@ -56,10 +60,6 @@ class DigestTable(_TemporaryDatabase):
     def __init__(self) -> None:
         super().__init__("CREATE TABLE first (digest INTEGER PRIMARY KEY, doc INTEGER, paragraph INTEGER, "
                          "sentence INTEGER)")
-        self._count = 0
-
-    def __len__(self) -> int:
-        return self._count
 
     def first(self, digest: int, position: Position) -> Position | None:
         """The position ``digest`` was first seen at, or None when this is the first time (and it is recorded)."""
@@ -78,10 +78,6 @@ class DigestBuckets(_TemporaryDatabase):
     def __init__(self) -> None:
         super().__init__("CREATE TABLE bucket (digest INTEGER, ordinal INTEGER, PRIMARY KEY (digest, ordinal)) "
                          "WITHOUT ROWID")
-        self._count = 0
-
-    def __len__(self) -> int:
-        return self._count
 
     def add(self, digest: int, ordinal: int) -> None:
         self._count += self._run("INSERT OR IGNORE INTO bucket VALUES (?, ?)", (_key(digest), ordinal)).rowcount
@@ -98,10 +94,6 @@ class BlobTable(_TemporaryDatabase):
 
     def __init__(self) -> None:
         super().__init__("CREATE TABLE kept (ordinal INTEGER PRIMARY KEY, name TEXT, blob BLOB)")
-        self._count = 0
-
-    def __len__(self) -> int:
-        return self._count
 
     def append(self, name: str, blob: bytes) -> int:
         """Add a row; its ordinal."""
