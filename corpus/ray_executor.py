@@ -217,16 +217,14 @@ class _Stages:
     def map(self, function: Any, tasks: Iterable[tuple[Page, CleaningJob]]) -> Iterator[Any]:
         """``function`` (a worker function of :mod:`.clean_job`) over ``tasks`` on the cluster, results in order."""
         pages, job = _pages_and_their_job(tasks)
-        rows = [{"number": n, "item": pickle.dumps(page)} for n, page in enumerate(pages)]
-        dataset = self._dataset(rows).map_batches(_apply, fn_kwargs={"function": function, "job": job},
-                                                  **self._task_options())
-        return (pickle.loads(payload) for _, payload in self._sharded(dataset, len(rows)))
+        dataset = self._dataset(pages).map_batches(_apply, fn_kwargs={"function": function, "job": job},
+                                                   **self._task_options())
+        return (pickle.loads(payload) for _, payload in self._sharded(dataset, len(pages)))
 
     def translated(self, tasks: Iterable[tuple[Page, CleaningJob]], job: RunJob) -> Any:
         """The cleaning tasks' documents, each with its segments and their translations, as a Dataset."""
         pages, cleaning = _pages_and_their_job(tasks)
-        rows = [{"number": n, "item": pickle.dumps(page)} for n, page in enumerate(pages)]
-        dataset = self._dataset(rows).map_batches(
+        dataset = self._dataset(pages).map_batches(
             _clean_and_segment, fn_kwargs={"job": cleaning}, **self._task_options())
         if job.translator is None or job.cache is None:
             return dataset.map_batches(_untranslated, **self._task_options())
@@ -248,7 +246,9 @@ class _Stages:
         cache: each document's pickled (result, signature, segments), in input order."""
         return self._sharded(self.translated(tasks, job), count)
 
-    def _dataset(self, rows: list[dict[str, Any]]) -> Any:
+    def _dataset(self, pages: list[Page]) -> Any:
+        """The pages as rows of their number and the page pickled."""
+        rows = [{"number": n, "item": pickle.dumps(page)} for n, page in enumerate(pages)]
         ray_data = _ray().data
         context = ray_data.DataContext.get_current()
         context.enable_progress_bars = False
@@ -283,7 +283,7 @@ def _require_a_cpu_for_cleaning(executor: RayExecutor) -> None:
 
 
 def _apply(batch: dict[str, np.ndarray], function: Any, job: CleaningJob) -> dict[str, Any]:
-    results = function([(pickle.loads(item), job) for item in batch["item"]])
+    results = function(_page_tasks(batch, job))
     return {"number": batch["number"], "document": [pickle.dumps(result) for result in results],
             "translations": [b""] * len(results), "looked_up": [0] * len(results), "cached": [0] * len(results)}
 
@@ -300,12 +300,17 @@ def _pages_and_their_job(tasks: Iterable[tuple[Page, CleaningJob]]) -> tuple[lis
     return pages, next(iter(jobs.values()), None)
 
 
+def _page_tasks(batch: dict[str, np.ndarray], job: CleaningJob) -> list[tuple[Page, CleaningJob]]:
+    """A batch's pages, each with the job the stage was given once."""
+    return [(pickle.loads(item), job) for item in batch["item"]]
+
+
 def _clean_and_segment(batch: dict[str, np.ndarray], job: CleaningJob) -> dict[str, Any]:
     """Cleaning task: each page cleaned, signed, segmented and detected (:func:`clean_pages`), with the text of its
     source segments as the engine gets it."""
     documents, sources = [], []
     source_lang = job.config.source_lang
-    for result, signature, segments in clean_pages([(pickle.loads(item), job) for item in batch["item"]]):
+    for result, signature, segments in clean_pages(_page_tasks(batch, job)):
         documents.append(pickle.dumps((result, signature, segments)))
         # Engines get the plain typography, as in a local run.
         sources.append(pickle.dumps([apply_typography(s.text, "plain") for s in segments or [] if s.lang == source_lang]))
