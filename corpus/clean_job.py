@@ -47,7 +47,7 @@ from .dedup import (
     CopiesOfPages,
     DedupConfig,
     DuplicateDocument,
-    NearDuplicates,
+    MinHashSigner,
     drop_near_duplicates,
     raw_page_signature,
     repeated_segment_drops,
@@ -247,7 +247,7 @@ def survey_pages(pages: list[tuple[Page, CleaningJob]]) -> list[_Survey | None]:
             surveys.append(None)
             continue
         text = document.text
-        surveys.append((_fingerprint(document), page_line_keys(text, job.config), raw_page_signature(_near(job.dedup), text)))
+        surveys.append((_fingerprint(document), page_line_keys(text, job.config), raw_page_signature(_signer(job.dedup), text)))
     return surveys
 
 
@@ -269,7 +269,7 @@ def clean_pages(pages: list[tuple[Page, CleaningJob]]) -> list[CleanedPage]:
         except Exception as exc:  # a bug met on one page costs that page, not the batch
             results.append((InputFailure(page.ref.label, f"{CLEANER_FAILED}: {type(exc).__name__}: {exc}"), None, None))
             continue
-        signature = _near(job.dedup).signature(cleaned.text) if job.dedup.mode == "near" else None
+        signature = _signer(job.dedup).signature(cleaned.text) if job.dedup.mode == "near" else None
         detect = job.detect
         segments = segment_document(cleaned, _detector(detect), job.config.source_lang) if detect is not None else None
         results.append((cleaned, signature, segments))
@@ -284,10 +284,10 @@ def without_near_duplicates(results: Iterable[CleanedPage], dedup: DedupConfig) 
         yield result, segments
 
 
-# A worker uses it for signatures alone: one per process and setting.
+# One per process and setting: it draws its permutations once.
 @lru_cache(maxsize=4)
-def _near(dedup: DedupConfig) -> NearDuplicates:
-    return NearDuplicates(dedup)
+def _signer(dedup: DedupConfig) -> MinHashSigner:
+    return MinHashSigner(dedup)
 
 
 # One per process and setting: building a detector loads langdetect's profiles.

@@ -139,32 +139,17 @@ class NearDuplicate:
     similarity: float
 
 
-class NearDuplicates:
-    """The documents kept so far, as MinHash signatures in LSH buckets; first in input order wins.
-
-    datasketch computes the signatures and chooses the banding (bands and rows
-    for the threshold, as its MinHashLSH does); the buckets
-    (:class:`DigestBuckets`) and the kept documents' names and signatures
-    (:class:`BlobTable`) are on disk, where datasketch's in-memory index takes
-    about 7 KB a document.
-    """
+class MinHashSigner:
+    """The MinHash signatures that :class:`NearDuplicates` compares, computed by datasketch: the costly half of
+    finding a near-duplicate, which needs no other document and is worked out where a document is cleaned."""
 
     def __init__(self, config: DedupConfig) -> None:
         self._config = config
-        banding = MinHashLSH(threshold=config.threshold, num_perm=config.permutations)
-        self._bands, self._rows = banding.b, banding.r
         self._permutations = MinHash(num_perm=config.permutations, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME,
                                      hashfunc=_SHINGLE_HASH).permutations
-        self._buckets = DigestBuckets()
-        self._kept = BlobTable()
-
-    def check(self, name: str, text: str) -> NearDuplicate | None:
-        """The earlier document ``text`` is a near-duplicate of, or None (and it is kept for later comparisons)."""
-        return self.check_signature(name, self.signature(text))
 
     def signature(self, text: str) -> np.ndarray | None:
-        """The MinHash signature of ``text``'s shingles (None for a text without words): the costly half of
-        :meth:`check`, which needs no other document and may be worked out anywhere."""
+        """The MinHash signature of ``text``'s shingles (None for a text without words)."""
         found = shingles(text, self._config.shingle_words)
         if not found:
             return None
@@ -173,8 +158,30 @@ class NearDuplicates:
         minhash.update_batch(found)
         return minhash.hashvalues.astype(np.uint32, copy=False)
 
+
+class NearDuplicates:
+    """The documents kept so far, as MinHash signatures in LSH buckets; first in input order wins.
+
+    datasketch chooses the banding (bands and rows for the threshold, as its
+    MinHashLSH does); the buckets (:class:`DigestBuckets`) and the kept
+    documents' names and signatures (:class:`BlobTable`) are on disk, where
+    datasketch's in-memory index takes about 7 KB a document.
+    """
+
+    def __init__(self, config: DedupConfig) -> None:
+        self._config = config
+        banding = MinHashLSH(threshold=config.threshold, num_perm=config.permutations)
+        self._bands, self._rows = banding.b, banding.r
+        self.signer = MinHashSigner(config)
+        self._buckets = DigestBuckets()
+        self._kept = BlobTable()
+
+    def check(self, name: str, text: str) -> NearDuplicate | None:
+        """The earlier document ``text`` is a near-duplicate of, or None (and it is kept for later comparisons)."""
+        return self.check_signature(name, self.signer.signature(text))
+
     def check_signature(self, name: str, signature: np.ndarray | None) -> NearDuplicate | None:
-        """:meth:`check` for a text whose :meth:`signature` is given."""
+        """:meth:`check` for a text whose :meth:`MinHashSigner.signature` is given."""
         if signature is None:
             return None
         bands = [self._band_digest(signature, band) for band in range(self._bands)]
@@ -216,7 +223,7 @@ class DuplicateDocument:
 def drop_near_duplicates(signed: Iterable[tuple[T, np.ndarray | None]], config: DedupConfig) -> Iterator[T | DuplicateDocument]:
     """Pass the results on, each cleaned document that copies an earlier one as a :class:`DuplicateDocument`.
 
-    Each result comes with the :meth:`NearDuplicates.signature` of its cleaned text (None under other modes
+    Each result comes with the :meth:`MinHashSigner.signature` of its cleaned text (None under other modes
     than ``near``), worked out where it was cleaned."""
     if config.mode != "near":
         yield from (result for result, _ in signed)
@@ -242,7 +249,7 @@ class CopiesOfPages:
         self._count = 0
 
     def page_of(self, text: str) -> str:
-        return self.page_of_signature(raw_page_signature(self._near, text))
+        return self.page_of_signature(raw_page_signature(self._near.signer, text))
 
     def page_of_signature(self, signature: np.ndarray | None) -> str:
         """The name of the earlier page that the next page, with this :func:`raw_page_signature`, copies; else its own."""
@@ -252,8 +259,8 @@ class CopiesOfPages:
         return copy.earlier if copy else name
 
 
-def raw_page_signature(near: NearDuplicates, text: str) -> np.ndarray | None:
+def raw_page_signature(signer: MinHashSigner, text: str) -> np.ndarray | None:
     """What :class:`CopiesOfPages` compares of a raw page: the signature of its prose lines (of all of it when it has
-    none), under ``near``'s settings; a worker process works it out with a :class:`NearDuplicates` of its own."""
+    none), under ``signer``'s settings; a worker process works it out with a :class:`MinHashSigner` of its own."""
     prose = "\n".join(line for line in text.splitlines() if len(line.split()) >= _PROSE_LINE_WORDS)
-    return near.signature(prose or text)
+    return signer.signature(prose or text)
