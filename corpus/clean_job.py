@@ -9,11 +9,15 @@ counts them in input order. It keeps only line hashes, and counts a copy of
 an earlier page (a syndicated dispatch under other chrome) as that page, and
 a short digest of each input, so that an input that changes between the two
 passes is reported rather than half used. Duplicates are then dropped as
-:mod:`.dedup` says.
+:mod:`.dedup` says. What the job remembers of every input (the list of
+inputs, their document ids, the pages each short line was seen on) waits in
+temporary tables on disk (:mod:`.digest_table`): its memory stays flat
+however many inputs the batch has, but for 8 bytes an input of digests.
 """
 
 from __future__ import annotations
 
+import pickle
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -52,6 +56,7 @@ from .dedup import (
     raw_page_signature,
     repeated_segment_drops,
 )
+from .digest_table import BlobTable, TextTable
 from .manifest import build_manifest, write_manifest
 from .outcomes import BatchResult, CleanSummary, InputFailure, InputReport, SkippedInput, SegmentedResults
 from .output_lock import output_folder_lock
@@ -192,36 +197,56 @@ _Survey = tuple[int, frozenset[str], np.ndarray | None]
 CleanedPage = tuple[CleanedDocument | InputFailure, np.ndarray | None, list[Segment] | None]
 
 
-def list_pages(inputs: Iterable[str], config: CleanConfig, glob: str, skip: SkipRule | None) -> list[Page | SkippedInput]:
+class Pages:
+    """The inputs of a batch in input order, each a page to clean or an input left out: kept on disk, for a
+    batch of millions of inputs would not fit in memory, and read again as often as the job needs."""
+
+    def __init__(self, items: Iterable[Page | SkippedInput]) -> None:
+        self._table = BlobTable()
+        self.readable = 0  # the pages to clean
+        for item in items:
+            self._table.append("", pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+            self.readable += isinstance(item, Page)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __iter__(self) -> Iterator[Page | SkippedInput]:
+        return (pickle.loads(blob) for _, blob in self._table.items())
+
+    def to_clean(self) -> Iterator[Page]:
+        return (page for page in self if isinstance(page, Page))
+
+
+def list_pages(inputs: Iterable[str], config: CleanConfig, glob: str, skip: SkipRule | None) -> Pages:
     """Every input of the batch in input order, with its document id: a page to clean, or an input left out."""
-    ids = DocumentIds()
-    return [SkippedInput(ref.path, ref.skipped) if ref.skipped else _page(ref, ids.assign(ref), config)
-            for ref in iter_input_refs(inputs, glob, skip)]
+    ids = DocumentIds(TextTable())
+    return Pages(SkippedInput(ref.path, ref.skipped) if ref.skipped else _page(ref, ids.assign(ref), config)
+                 for ref in iter_input_refs(inputs, glob, skip))
 
 
 # Maps a worker function over items, a chunk at a time, results in the order of the items (:meth:`Workers.map`).
 Mapper = Callable[[Callable[[list[T]], list[R]], Iterable[T]], Iterator[R]]
 
 
-def cleaning_tasks(pages: list[Page | SkippedInput], job: CleaningJob, map_: Mapper[tuple[Page, CleaningJob], _Survey | None],
+def cleaning_tasks(pages: Pages, job: CleaningJob, map_: Mapper[tuple[Page, CleaningJob], _Survey | None],
                    share: Callable[[frozenset[str]], Shared[frozenset[str]]]) -> Iterator[tuple[Page, CleaningJob]]:
     """The readable pages, each with the job that cleans it: when the batch is large enough, the job holds the
     repeated lines that a batch-wide pass (``map_`` of :func:`survey_pages`) counted in input order, and
     each page the digest that pass read of it."""
-    readable = [page for page in pages if isinstance(page, Page)]
     fingerprints: Iterable[int | None] = repeat(None)
     if 0 < job.config.repeat_min_docs <= len(pages):
         fingerprints = array("Q")
-        counter, copies = RepeatedLines(job.config.repeat_min_docs), CopiesOfPages(job.dedup)
-        for survey in map_(survey_pages, ((page, job) for page in readable)):
+        counter, copies = RepeatedLines(job.config.repeat_min_docs, TextTable()), CopiesOfPages(job.dedup)
+        for survey in map_(survey_pages, ((page, job) for page in pages.to_clean())):
             fingerprints.append(survey[0] if survey else 0)
             if survey:
                 counter.add(copies.page_of_signature(survey[2]), survey[1])
         job = replace(job, repeated=share(counter.repeated()))
-    return ((replace(page, fingerprint=fingerprint), job) for page, fingerprint in zip(readable, fingerprints))
+    return ((replace(page, fingerprint=fingerprint), job) for page, fingerprint in zip(pages.to_clean(), fingerprints))
 
 
-def in_input_order(pages: list[Page | SkippedInput], results: Iterator[tuple[T, R]],
+def in_input_order(pages: Pages, results: Iterator[tuple[T, R]],
                    left_out: R) -> Iterator[tuple[T | SkippedInput, R]]:
     """The results of the readable pages, in order, with the inputs left out of the batch in their places."""
     for page in pages:

@@ -1,8 +1,9 @@
-"""Tables keyed by 64-bit digests, on disk: what dedup remembers of a batch, with bounded memory.
+"""Tables on disk of what a job remembers of its whole batch, with bounded memory.
 
-Dedup remembers something of every segment and document of a batch: the
-digest of each paired source segment, the LSH buckets and MinHash signature
-of each kept document. In memory that grows with the corpus (a Python dict
+A job lists every input of its batch before it reads one, and dedup
+remembers something of every segment and document: the digest of each
+paired source segment, the LSH buckets and MinHash signature of each kept
+document. In memory that grows with the corpus (a Python dict
 takes about 100 bytes an entry, numpy tables 20–40 bytes, a million-page
 batch a few GB). Each table here is a temporary SQLite database instead
 (``sqlite3.connect("")``): SQLite keeps up to :data:`CACHE_KIB` of its pages
@@ -13,8 +14,9 @@ dropped. Nothing is ever committed: the tables live for one job.
 
 from __future__ import annotations
 
+import pickle
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .errors import CorpusError
@@ -25,6 +27,7 @@ Position = tuple[int, int, int]  # document ordinal, paragraph, sentence
 CACHE_KIB = 2048
 _SIGN = 1 << 63  # SQLite's integers are signed: a digest is stored shifted into that range
 _MAX_VARIABLES = 10_000  # parameters of one statement; SQLite refuses more than 32,766
+_ROWS_AT_A_TIME = 1_000  # rows read at a time when a whole table is read in order
 
 
 class _TemporaryDatabase:
@@ -46,7 +49,7 @@ class _TemporaryDatabase:
         try:
             return self._db.execute(statement, tuple(parameters))
         except sqlite3.Error as exc:
-            raise CorpusError(f"the dedup index could not be kept in a temporary file ({exc}); "
+            raise CorpusError(f"what the job remembers of its batch could not be kept in a temporary file ({exc}); "
                               "free space there, or point SQLITE_TMPDIR or TMPDIR at a larger disk") from exc
 
 
@@ -110,3 +113,53 @@ class BlobTable(_TemporaryDatabase):
             found.extend(self._run(f"SELECT name, blob FROM kept WHERE ordinal IN ({', '.join('?' * len(chunk))}) "
                                    "ORDER BY ordinal", chunk))
         return found
+
+    def items(self) -> Iterator[tuple[str, bytes]]:
+        """Every row's name and blob, in the order they were added, read a few at a time."""
+        for start in range(0, self._count, _ROWS_AT_A_TIME):
+            yield from self._run("SELECT name, blob FROM kept WHERE ordinal >= ? AND ordinal < ? ORDER BY ordinal",
+                                 (start, start + _ROWS_AT_A_TIME)).fetchall()
+
+
+class TextTable(_TemporaryDatabase):
+    """Text → a picklable value; as a set of texts, each with None. It offers what the counts of
+    :mod:`passerelle.normalise` that it stands in for use of a dict and a set, and its texts in order."""
+
+    def __init__(self) -> None:
+        # Texts are kept as UTF-8 bytes: those sort as Python sorts the strings, and a path's undecodable
+        # bytes (lone surrogates, which SQLite's text refuses) pass through.
+        super().__init__("CREATE TABLE value (text BLOB PRIMARY KEY, value BLOB) WITHOUT ROWID")
+
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and self._run("SELECT 1 FROM value WHERE text = ?", (_utf8(text),)).fetchone() is not None
+
+    def __iter__(self) -> Iterator[str]:
+        """The texts in Python's order of strings, read a few at a time."""
+        rows = self._run("SELECT text FROM value ORDER BY text LIMIT ?", (_ROWS_AT_A_TIME,)).fetchall()
+        while rows:
+            yield from (text.decode("utf-8", errors="surrogatepass") for text, in rows)
+            rows = self._run("SELECT text FROM value WHERE text > ? ORDER BY text LIMIT ?",
+                             (rows[-1][0], _ROWS_AT_A_TIME)).fetchall()
+
+    def get(self, text: str, default: Any = None) -> Any:
+        row = self._run("SELECT value FROM value WHERE text = ?", (_utf8(text),)).fetchone()
+        return default if row is None else pickle.loads(row[0])
+
+    def __setitem__(self, text: str, value: Any) -> None:
+        key, blob = _utf8(text), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._run("INSERT OR IGNORE INTO value VALUES (?, ?)", (key, blob)).rowcount == 1:
+            self._count += 1
+        else:
+            self._run("UPDATE value SET value = ? WHERE text = ?", (blob, key))
+
+    def add(self, text: str) -> None:
+        self[text] = None
+
+    def pop(self, text: str, default: Any = None) -> Any:
+        found = self.get(text, default)
+        self._count -= self._run("DELETE FROM value WHERE text = ?", (_utf8(text),)).rowcount
+        return found
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", errors="surrogatepass")

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from ..normalise.article_model import shipped_model_id
+from .digest_table import TextTable
 from .outcomes import InputOutcome
 from .errors import CorpusError
 from .writers import StagedFiles
@@ -74,10 +75,13 @@ def write_manifest(out_dir: Path, manifest: dict[str, Any], staged: StagedFiles)
     manifest takes its place; files the user put there are never touched.
     """
     path = out_dir / "manifest.json"
-    owned = sorted({_relative(out_dir, written) for written in chain(staged.written, [path])} - {None})
-    staged.remove_on_commit(_stale(out_dir, set(owned)))
+    owned = TextTable()  # a file per document: on disk, and sorted there
+    for written in chain(staged.written, [path]):
+        if (name := _relative(out_dir, written)) is not None:
+            owned.add(name)
+    staged.remove_on_commit(_stale(out_dir, owned))
     with staged.writer(path) as handle:
-        write_json(handle, {**manifest, "outputs": owned})
+        write_json(handle, {**manifest, "outputs": iter(owned)})
 
 
 def write_json(handle: IO[str], document: dict[str, Any]) -> None:
@@ -109,7 +113,7 @@ def _relative(out_dir: Path, path: Path) -> str | None:
         return None
 
 
-def _stale(out_dir: Path, owned: set[str]) -> list[Path]:
+def _stale(out_dir: Path, owned: TextTable) -> list[Path]:
     """Regular files inside ``out_dir`` that its current manifest lists and ``owned`` does not."""
     try:
         listed = _listed_outputs(out_dir / "manifest.json")

@@ -4,15 +4,17 @@ Ray Data carries the work that spreads; this process, the driver, keeps what
 depends on input order, as a local run does:
 
 1. The driver lists the inputs and gives them their document ids and numbers
-   (:func:`list_pages`), as a local run does.
+   (:func:`list_pages`), as a local run does, and keeps the list on disk.
 2. When the batch is large enough, the batch-wide pass over repeated lines:
    tasks read the pages and hash their lines, the driver counts them in
    input order, and the repeated lines go to the cleaning stage with its job, once.
-3. Cleaning tasks read, clean, sign, segment and detect each page. An actor
-   pool of translators (each loads the engine once, from a picklable
-   :class:`EngineSpec`) translates the source segments the run's cache does
-   not hold and commits each batch to a SQLite file of its own under the
-   cache's folder. Tasks write the documents as shards under ``OUT/.shards``.
+3. The driver writes the pages, numbered, in shards under ``OUT/.shards``,
+   which is all it sends the cluster of them. Cleaning tasks read, clean,
+   sign, segment and detect each page. An actor pool of translators (each
+   loads the engine once, from a picklable :class:`EngineSpec`) translates
+   the source segments the run's cache does not hold and commits each batch
+   to a SQLite file of its own under the cache's folder. Tasks write the
+   documents as shards under ``OUT/.shards``.
 4. The driver folds the translators' files into the run's cache, merges the
    shards in input order (:mod:`.shards`) and writes the outputs as a local
    run does: near-duplicates and repeated segments dropped in order, every
@@ -30,13 +32,14 @@ Ray is imported when a run uses the executor, never by ``import passerelle``.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import pickle
 import shutil
-import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +63,7 @@ from .errors import CorpusError
 from .own_outputs import own_outputs
 from .outcomes import SegmentedResults
 from .pipeline import Resources, RunConfig, RunJob, StageTimer
-from .shards import merged_shards, write_shard
+from .shards import merged_shards, read_shard, write_shard
 from .translate_job import TranslateStats, translate_segments
 from .workers import Shared
 
@@ -122,7 +125,7 @@ class RayExecutor:
                 cleaning = CleaningJob(job.config.clean, job.config.dedup, detect=job.config.detect)
                 tasks = cleaning_tasks(pages, cleaning, stages.map, Shared)
             with StageTimer(job.timings, "ray: clean+translate"):
-                merged = stages.clean_and_translate(tasks, sum(isinstance(page, Page) for page in pages), job)
+                merged = stages.clean_and_translate(tasks, pages.readable, job)
             if job.cache is not None:
                 with StageTimer(job.timings, "ray: fold caches"):
                     fold_translator_caches(job.cache)
@@ -146,24 +149,26 @@ def pairs_dataset(inputs: Iterable[str], cache_path: Path, config: RunConfig = R
     Cleaning, with its batch-wide pass, is a run's; the corpus-wide drops of a run (near-duplicate
     documents, repeated segments), which depend on input order, are not applied. Translations already
     in the cache at ``cache_path`` are reused; the translators commit new ones to files beside it, which
-    :func:`fold_translator_caches` (or the next run with that cache) folds in. Ray must be connected
-    (``ray.init``) or reachable at ``executor.address``."""
+    :func:`fold_translator_caches` (or the next run with that cache) folds in. The pages go to the cluster's
+    workers as files in a folder beside the cache too, which they read whenever the dataset runs: it stays
+    until this process exits. Ray must be connected (``ray.init``) or reachable at ``executor.address``."""
     ray = _ray()
     _connect(ray, executor.address)
     translator = find_engine(config.engine, config.clean.source_lang, config.target_lang, model, resources.engine) \
         if config.translate else None
+    shards = cache_path.parent / f".passerelle-pairs-{uuid.uuid4().hex}"
+    atexit.register(shutil.rmtree, shards, ignore_errors=True)
     cache = TranslationCache(cache_path)
     try:
-        with tempfile.TemporaryDirectory(prefix="passerelle-shards-") as shards:
-            job = RunJob(tuple(inputs), config, glob, own_outputs(None, cache_path), Path(shards), resources, translator,
-                         cache, TranslateStats())
-            stages = _Stages(executor, Path(shards), job.stats)
-            pages = list_pages(job.inputs, config.clean, glob, job.skip)
-            cleaning = CleaningJob(config.clean, config.dedup, detect=config.detect)
-            tasks = list(cleaning_tasks(pages, cleaning, stages.map, Shared))
+        job = RunJob(tuple(inputs), config, glob, own_outputs(None, cache_path), shards, resources, translator, cache,
+                     TranslateStats())
+        stages = _Stages(executor, shards, job.stats)
+        pages = list_pages(job.inputs, config.clean, glob, job.skip)
+        cleaning = CleaningJob(config.clean, config.dedup, detect=config.detect)
+        translated = stages.translated(cleaning_tasks(pages, cleaning, stages.map, Shared), job)
     finally:
         cache.close()
-    return stages.translated(tasks, job).flat_map(_pair_rows, fn_kwargs={"source_lang": config.clean.source_lang})
+    return translated.flat_map(_pair_rows, fn_kwargs={"source_lang": config.clean.source_lang})
 
 
 def _pair_rows(row: dict[str, Any], source_lang: str) -> list[dict[str, Any]]:
@@ -216,16 +221,14 @@ class _Stages:
 
     def map(self, function: Any, tasks: Iterable[tuple[Page, CleaningJob]]) -> Iterator[Any]:
         """``function`` (a worker function of :mod:`.clean_job`) over ``tasks`` on the cluster, results in order."""
-        pages, job = _pages_and_their_job(tasks)
-        dataset = self._dataset(pages).map_batches(_apply, fn_kwargs={"function": function, "job": job},
-                                                   **self._task_options())
-        return (pickle.loads(payload) for _, payload in self._sharded(dataset, len(pages)))
+        pages, count, job = self._pages(tasks)
+        dataset = pages.map_batches(_apply, fn_kwargs={"function": function, "job": job}, **self._task_options())
+        return (pickle.loads(payload) for _, payload in self._sharded(dataset, count))
 
     def translated(self, tasks: Iterable[tuple[Page, CleaningJob]], job: RunJob) -> Any:
         """The cleaning tasks' documents, each with its segments and their translations, as a Dataset."""
-        pages, cleaning = _pages_and_their_job(tasks)
-        dataset = self._dataset(pages).map_batches(
-            _clean_and_segment, fn_kwargs={"job": cleaning}, **self._task_options())
+        pages, _, cleaning = self._pages(tasks)
+        dataset = pages.map_batches(_clean_and_segment, fn_kwargs={"job": cleaning}, **self._task_options())
         if job.translator is None or job.cache is None:
             return dataset.map_batches(_untranslated, **self._task_options())
         executor = self._executor
@@ -246,14 +249,27 @@ class _Stages:
         cache: each document's pickled (result, signature, segments), in input order."""
         return self._sharded(self.translated(tasks, job), count)
 
-    def _dataset(self, pages: list[Page]) -> Any:
-        """The pages as rows of their number and the page pickled."""
-        rows = [{"number": n, "item": pickle.dumps(page)} for n, page in enumerate(pages)]
+    def _pages(self, tasks: Iterable[tuple[Page, CleaningJob]]) -> tuple[Any, int, CleaningJob | None]:
+        """The pages of ``tasks`` as a Dataset of rows of their number and the page pickled; their count; the one job
+        they share. The pages go to the workers in shards under the run's shards folder, a task's worth each, so
+        that the driver holds none of them. The job holds the batch's repeated lines, which grow with the batch:
+        it goes once with the stage (:func:`cleaning_tasks` gives every page the same)."""
+        folder = self._shards / f"pages-{uuid.uuid4().hex}"
+        jobs: dict[int, CleaningJob] = {}
+        numbered = enumerate(tasks)
+        count = shards = 0
+        while chunk := list(islice(numbered, self._executor.documents_per_task)):
+            jobs.update((id(job), job) for _, (_, job) in chunk)
+            write_shard(folder, ((number, pickle.dumps(page)) for number, (page, _) in chunk), name=f"{shards:08d}")
+            count, shards = count + len(chunk), shards + 1
+        if len(jobs) > 1:
+            raise AssertionError("cleaning_tasks gave the pages of one batch different jobs")
         ray_data = _ray().data
-        context = ray_data.DataContext.get_current()
-        context.enable_progress_bars = False
-        blocks = max(1, min(len(rows) // self._executor.documents_per_task, 200))
-        return ray_data.from_items(rows, override_num_blocks=blocks)
+        ray_data.DataContext.get_current().enable_progress_bars = False
+        options = {key: value for key, value in self._task_options().items() if key != "batch_size"}
+        dataset = ray_data.range(shards, override_num_blocks=max(1, min(shards, 200))).flat_map(
+            _page_rows, fn_kwargs={"folder": str(folder)}, **options)
+        return dataset, count, next(iter(jobs.values()), None)
 
     def _task_options(self) -> dict[str, Any]:
         # Stating a task's memory lets Ray place tasks by it; that the tasks ask for other resources than the
@@ -288,16 +304,9 @@ def _apply(batch: dict[str, np.ndarray], function: Any, job: CleaningJob) -> dic
             "translations": [b""] * len(results), "looked_up": [0] * len(results), "cached": [0] * len(results)}
 
 
-def _pages_and_their_job(tasks: Iterable[tuple[Page, CleaningJob]]) -> tuple[list[Page], CleaningJob | None]:
-    """The pages of ``tasks`` and the one job they share (:func:`cleaning_tasks` gives them the same). The job holds
-    the batch's repeated lines, which grow with the batch: it goes once with the stage, not with every page."""
-    pages, jobs = [], {}
-    for page, job in tasks:
-        pages.append(page)
-        jobs[id(job)] = job
-    if len(jobs) > 1:
-        raise AssertionError("cleaning_tasks gave the pages of one batch different jobs")
-    return pages, next(iter(jobs.values()), None)
+def _page_rows(row: dict[str, Any], folder: str) -> list[dict[str, Any]]:
+    """The pages of one shard written by :meth:`_Stages._pages`, as rows of their number and the page pickled."""
+    return [{"number": number, "item": item} for number, item in read_shard(Path(folder) / f"{int(row['id']):08d}.shard")]
 
 
 def _page_tasks(batch: dict[str, np.ndarray], job: CleaningJob) -> list[tuple[Page, CleaningJob]]:

@@ -25,10 +25,11 @@ _HEADER = struct.Struct("<QQ")  # the record's number, its payload's length
 MAX_OPEN_SHARDS = 128
 
 
-def write_shard(folder: Path, records: Iterable[tuple[int, bytes]]) -> Path:
-    """One shard of ``records``, given in ascending number order, in ``folder``; complete under its name or absent."""
+def write_shard(folder: Path, records: Iterable[tuple[int, bytes]], name: str | None = None) -> Path:
+    """One shard of ``records``, given in ascending number order, in ``folder``, under ``name`` (by default one no
+    other shard has); complete under its name or absent."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.shard"
+    path = folder / f"{name or uuid.uuid4().hex}.shard"
     partial = path.with_suffix(".partial")
     last = -1
     with open(partial, "wb") as file:
@@ -54,6 +55,12 @@ def merged_shards(paths: list[Path], count: int) -> Iterator[tuple[int, bytes]]:
     if expected != count:
         raise CorpusError(f"the cluster returned {expected} of {count} documents; nothing was written, "
                           "run the same command again")
+
+
+def read_shard(path: Path) -> Iterator[tuple[int, bytes]]:
+    """The records of one shard, in order."""
+    with open(path, "rb") as file:
+        yield from _records(file)
 
 
 def _merge(paths: list[Path], folder: Path) -> Iterator[tuple[int, bytes]]:

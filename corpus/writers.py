@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import IO, Any, cast
 
 from ..normalise import LONE_SURROGATE
+from .digest_table import BlobTable, TextTable
 from .errors import CorpusError, UnusableOutput
 
 
@@ -49,10 +50,9 @@ class StagedFiles:
     """
 
     def __init__(self) -> None:
-        # Paths as strings, a final path's string shared with the given one: a job stages a file per
-        # document, and a Path object takes several times the memory of its string.
-        self._ready: list[str] = []  # final paths of the finished files, each staged at _staging_path(final)
-        self._written: list[str] = []
+        # A job stages a file per document: their paths wait in tables on disk, which hold the bytes of each.
+        self._ready = BlobTable()  # final paths of the finished files in order, each staged at _staging_path(final)
+        self._written = TextTable()  # the paths written to, as given
         self._stale: list[Path] = []
         self._made: list[Path] = []  # folders staging created, removed again if the job is discarded
 
@@ -67,7 +67,7 @@ class StagedFiles:
 
     @property
     def written(self) -> Iterator[Path]:
-        """The paths written to so far, as given (a link's path, not its target's)."""
+        """The paths written to so far, as given (a link's path, not its target's), each once, in sorted order."""
         return map(Path, self._written)
 
     @contextmanager
@@ -93,7 +93,7 @@ class StagedFiles:
     @contextmanager
     def _target(self, path: Path, mode: str) -> Iterator[IO[Any]]:
         given = os.fspath(path)
-        self._written.append(given)
+        self._written.add(given)
         final = output_target(path)
         if final is None:  # a stream: written as it comes, nothing to rename
             try:
@@ -115,22 +115,26 @@ class StagedFiles:
         except BaseException:
             _discard(tmp)
             raise
-        self._ready.append(given if final == path else os.fspath(final))
+        self._ready.append("", os.fsencode(given if final == path else final))
+
+    def _ready_paths(self) -> Iterator[str]:
+        return (os.fsdecode(path) for _, path in self._ready.items())
 
     def commit(self) -> None:
         """Rename every finished file into place in the order they were finished, the stale files removed
         before the last one."""
+        last = len(self._ready) - 1
         try:
-            for index, path in enumerate(self._ready):
-                if index == len(self._ready) - 1:
+            for index, path in enumerate(self._ready_paths()):
+                if index == last:
                     self._remove_stale()
                 os.replace(_staging_path(Path(path)), path)
-            if not self._ready:
+            if last < 0:
                 self._remove_stale()
         except OSError as exc:
             self.discard()
             raise CorpusError(f"cannot move outputs into place: {exc.strerror or exc}") from exc
-        self._ready.clear()
+        self._ready = BlobTable()
         self._made.clear()
 
     def _remove_stale(self) -> None:
@@ -144,7 +148,7 @@ class StagedFiles:
         self._made.extend(reversed(missing))
 
     def discard(self) -> None:
-        for path in self._ready:
+        for path in self._ready_paths():
             _discard(_staging_path(Path(path)))
         for folder in reversed(self._made):
             try:
@@ -152,8 +156,7 @@ class StagedFiles:
             except OSError:
                 pass  # not empty, or already gone: not ours to remove
         self._made.clear()
-        self._ready.clear()
-        self._written.clear()
+        self._ready, self._written = BlobTable(), TextTable()
         self._stale.clear()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from .article_features import page_features
 from .article_model import ArticleModel, shipped_model
@@ -140,13 +140,24 @@ def page_line_keys(text: str, config: CleanConfig) -> frozenset[str]:
     return frozenset(line_key(b.text) for b in split_blocks(text) if len(b.text) <= config.repeat_max_chars)
 
 
+class PagesSeen(Protocol):
+    """Where :class:`RepeatedLines` keeps the pages each line not yet repeated was seen on: a dict, or a table on
+    disk for a batch whose distinct lines would not fit in memory."""
+
+    def get(self, key: str, default: tuple[Hashable, ...], /) -> tuple[Hashable, ...]: ...
+
+    def __setitem__(self, key: str, pages: tuple[Hashable, ...], /) -> None: ...
+
+    def pop(self, key: str, default: None, /) -> object: ...
+
+
 class RepeatedLines:
     """The count behind :func:`repeated_lines`, fed one page at a time, in input order, from wherever the
     pages' line keys were worked out (worker processes read and split the pages of a large batch)."""
 
-    def __init__(self, min_docs: int) -> None:
+    def __init__(self, min_docs: int, pages_seen: PagesSeen | None = None) -> None:
         self._min_docs = min_docs
-        self._pages_seen: dict[str, tuple[Hashable, ...]] = {}
+        self._pages_seen = pages_seen if pages_seen is not None else dict[str, tuple[Hashable, ...]]()
         self._repeated: set[str] = set()
 
     def add(self, page: Hashable, keys: Iterable[str]) -> None:

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from charset_normalizer import from_bytes
 
@@ -233,6 +234,14 @@ def normalise_newlines(text: str) -> tuple[str, str]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), label
 
 
+class TakenIds(Protocol):
+    """Where :class:`DocumentIds` keeps the ids it gave: a set, or a table on disk for a batch of millions."""
+
+    def __contains__(self, doc_id: object, /) -> bool: ...
+
+    def add(self, doc_id: str, /) -> None: ...
+
+
 class DocumentIds:
     """Turns input stems into unique, filesystem-safe document ids within one batch.
 
@@ -243,8 +252,8 @@ class DocumentIds:
 
     _UNSAFE = re.compile(r"[^\w.-]+")
 
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
+    def __init__(self, taken: TakenIds | None = None) -> None:
+        self._taken: TakenIds = set() if taken is None else taken
 
     # Room for "-N", ".fr.txt" and the temporary ".<name>.tmp" within a 255-byte file name.
     _MAX_BYTES = 200

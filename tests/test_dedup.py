@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 import tempfile
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from hypothesis import strategies as st
 
 from passerelle.corpus import Resources, RunConfig, run
 from passerelle.corpus.dedup import DedupConfig, NearDuplicates, normalised
-from passerelle.corpus.digest_table import BlobTable, DigestBuckets, DigestTable
 from passerelle.corpus.errors import CorpusError
 from passerelle.normalise import CleanConfig
 from passerelle.translate import EngineConfig, EngineOptions
@@ -157,29 +155,6 @@ def test_normalised_text_unifies_case_quotes_apostrophes_and_spaces_but_keeps_di
     assert normalised("Il a 42 ans.") != normalised("Il a 43 ans.")
 
 
-def test_digest_table_remembers_first_positions_through_growth() -> None:
-    table = DigestTable()
-    rng = random.Random(7)
-    digests = [rng.getrandbits(64) for _ in range(5000)] + [0]
-    for number, digest in enumerate(digests):
-        assert table.first(digest, (number, 1, 2)) is None
-    assert len(table) == len(digests)
-    for number, digest in enumerate(digests):
-        assert table.first(digest, (99, 9, 9)) == (number, 1, 2)
-
-
-def test_digest_buckets_hold_every_ordinal_added_under_a_digest_through_growth() -> None:
-    buckets = DigestBuckets()
-    rng = random.Random(11)
-    digests = [rng.getrandbits(64) for _ in range(3000)] + [0]
-    for ordinal, digest in enumerate(digests):
-        buckets.add(digest, ordinal)
-        buckets.add(digest, ordinal + 10_000)
-    assert all(buckets.get_any([d]) == [n, n + 10_000] for n, d in enumerate(digests))
-    assert buckets.get_any(digests[:2]) == [0, 1, 10_000, 10_001]
-    assert buckets.get_any([rng.getrandbits(64)]) == [] and len(buckets) == 2 * len(digests)
-
-
 def test_near_duplicates_are_judged_against_kept_documents_first_in_order() -> None:
     near = NearDuplicates(DedupConfig())
     story = _story(*STORIES[1])
@@ -251,11 +226,3 @@ def test_dedup_invariants(documents: list[str], mode: str) -> None:
         if mode == "exact":
             run(inputs[::-1], folder / "reversed", config)
             assert sorted(sources) == sorted(normalised(text) for text in _sources(folder / "reversed"))
-
-
-def test_blob_table_gives_rows_back_by_ordinal_beyond_one_statements_parameters() -> None:
-    table = BlobTable()
-    for number in range(25_000):
-        assert table.append(f"doc{number}", number.to_bytes(4, "big")) == number
-    wanted = list(range(3, 25_000, 2))
-    assert table.rows(wanted) == [(f"doc{n}", n.to_bytes(4, "big")) for n in wanted] and len(table) == 25_000
