@@ -7,7 +7,8 @@ under tracemalloc (bench/driver_memory_probe.py), today's code and, with
 ``--baseline REV``, an earlier commit installed apart; the workers clean, so the
 driver's heap holds the job's bookkeeping, the dedup index and the caches.
 Reported: the traced heap when the manifest is about to be written, its peak
-while the manifest is written, the process's peak RSS over the job, and the
+while the manifest is written, the process's peak RSS over the job, SQLite's
+peak (the page caches of its temporary tables, which tracemalloc does not see), and the
 growth of those peaks per input from the smaller corpus to the larger, for a first run into an empty folder and for a
 rerun into the same folder, which reads what the previous manifest lists. The
 anchor is the manifest itself: its bytes per input, what holding every input's
@@ -77,7 +78,8 @@ def main(argv: Iterable[str] | None = None) -> None:
             for size in args.sizes:
                 measured = results[(name, run, size)]
                 rows.append((f"{size:,}", name, run, f"{measured['heap_before_manifest'] / MIB:.1f}",
-                             f"{measured['peak_writing_manifest'] / MIB:.1f}", f"{measured['peak_rss'] / MIB:.0f}"))
+                             f"{measured['peak_writing_manifest'] / MIB:.1f}", f"{measured['peak_rss'] / MIB:.0f}",
+                             f"{measured['sqlite_peak'] / MIB:.1f}"))
     anchor = (manifest_bytes[large] - manifest_bytes[small]) / (large - small)
     lines = []
     for name in systems:
@@ -87,7 +89,9 @@ def main(argv: Iterable[str] | None = None) -> None:
             lines.append(f"- Peak growth per input from {small:,} to {large:,} pages, {name}, {run}: {per_input / 1024:.2f} KiB "
                          f"({per_input / anchor:.1f}× the manifest's own bytes per input).")
             rss = (results[(name, run, large)]["peak_rss"] - results[(name, run, small)]["peak_rss"]) / (large - small)
-            lines.append(f"- Peak RSS growth per input, {name}, {run}: {rss / 1024:.2f} KiB.")
+            sqlite = (results[(name, run, large)]["sqlite_peak"] - results[(name, run, small)]["sqlite_peak"]) / (large - small)
+            lines.append(f"- Peak RSS growth per input, {name}, {run}: {rss / 1024:.2f} KiB, of which SQLite's peak "
+                         f"{sqlite / 1024:.2f} KiB.")
     lines.append(f"- The manifest (anchor): {anchor / 1024:.2f} KiB per input.")
     body = [
         "## The driver's memory per input (`bench/driver_memory.py`)",
@@ -95,9 +99,11 @@ def main(argv: Iterable[str] | None = None) -> None:
         f"`clean(DIR, OUT, workers={WORKERS})` over distinct generated news pages, in a fresh process under tracemalloc: the",
         "driver's traced heap (MiB) when the manifest is about to be written, and its peak while it is written; a first",
         "run into an empty folder, then a rerun into the same folder. Peak RSS: the driver process's whole job, as the",
-        "kernel counts it (VmHWM, MiB), which includes what tracemalloc does not trace (SQLite's page caches).",
+        "kernel counts it (VmHWM, MiB), which includes what tracemalloc does not trace; of that, SQLite's peak",
+        "(`sqlite3_memory_highwater`, MiB): the page caches of its temporary tables, at most 2 MiB each.",
         "",
-        *markdown_table(("pages", "code", "run", "heap before the manifest", "peak while writing it", "peak RSS"), rows),
+        *markdown_table(("pages", "code", "run", "heap before the manifest", "peak while writing it", "peak RSS",
+                         "SQLite's peak"), rows),
         "",
         *lines,
         "",
