@@ -104,10 +104,13 @@ class _RequestRecorder:
                 request = client.recv(4096).split(b"\r\n")[0].decode("latin-1")
             except OSError:
                 request = "? unreadable"
+            client.close()
+            # A connection closed before it sent anything (Chromium opens spare ones to a proxy) requests nothing.
+            if not request:
+                continue
             # "GET http://host/path HTTP/1.1" or "CONNECT host:443 HTTP/1.1"
             target = request.split(" ")[1] if " " in request else request
             self.hosts.append(target.split("://")[-1].split("/")[0].split(":")[0])
-            client.close()
 
     def close(self) -> None:
         self._server.close()
