@@ -118,7 +118,13 @@ def _restricted_factory(candidates: tuple[str, ...], seed: int) -> DetectorFacto
     if missing:
         raise NormaliseError(f"langdetect has no profile for {', '.join(missing)}")
     factory = DetectorFactory()
-    factory.load_json_profile([(profiles / lang).read_text(encoding="utf-8") for lang in candidates])
+    try:
+        factory.load_json_profile([(profiles / lang).read_text(encoding="utf-8") for lang in candidates])
+    except LangDetectException as exc:
+        # langdetect turns whatever stops the loading into a "format error", Ctrl-C included: it stays Ctrl-C.
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise exc.__context__ from None
+        raise
     factory.set_seed(seed)
     return factory
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import langdetect.detector_factory
 import pytest
 
 from passerelle.normalise import DetectConfig, LanguageDetector, NormaliseError
+from passerelle.normalise.language_id import _restricted_factory
 
 DETECTOR = LanguageDetector()
 
@@ -64,3 +66,12 @@ def test_answers_repeat_across_processes() -> None:
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(runs) == 1
+
+
+def test_ctrl_c_while_langdetect_loads_its_profiles_stays_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(**profile: object) -> None:
+        raise KeyboardInterrupt
+    # langdetect's loader turns any exception into "Profile format error"; a user's Ctrl-C must still stop with 130.
+    monkeypatch.setattr(langdetect.detector_factory, "LangProfile", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _restricted_factory(("fr", "en"), 0)
