@@ -72,6 +72,10 @@ MISSING_EXTRA = 'the Ray executor needs Ray: pip install "passerelle[ray]"'
 # What a cleaning task holds at its peak: the word lists and article model, a batch of pages (bench/speed.py
 # measured 404 MiB for a worker at 5,000 pages).
 CLEANING_TASK_MEMORY = 512 * 2**20
+# What every cleaning task asks for. Stating its memory lets Ray place tasks by it; that the tasks ask for other
+# resources than the translators also keeps Ray from fusing cleaning into them, where documents would be cleaned one
+# actor at a time; the stage that reads the pages asks for the same, so that Ray fuses it into the cleaning.
+_TASK_RESOURCES: dict[str, Any] = {"num_cpus": 1, "memory": CLEANING_TASK_MEMORY}
 
 @dataclass(frozen=True)
 class RayExecutor:
@@ -266,15 +270,12 @@ class _Stages:
             raise AssertionError("cleaning_tasks gave the pages of one batch different jobs")
         ray_data = _ray().data
         ray_data.DataContext.get_current().enable_progress_bars = False
-        options = {key: value for key, value in self._task_options().items() if key != "batch_size"}
         dataset = ray_data.range(shards, override_num_blocks=max(1, min(shards, 200))).flat_map(
-            _page_rows, fn_kwargs={"folder": str(folder)}, **options)
+            _page_rows, fn_kwargs={"folder": str(folder)}, **_TASK_RESOURCES)
         return dataset, count, next(iter(jobs.values()), None)
 
     def _task_options(self) -> dict[str, Any]:
-        # Stating a task's memory lets Ray place tasks by it; that the tasks ask for other resources than the
-        # translators also keeps Ray from fusing cleaning into them, where documents would be cleaned one actor at a time.
-        return {"batch_size": self._executor.documents_per_task, "num_cpus": 1, "memory": CLEANING_TASK_MEMORY}
+        return {"batch_size": self._executor.documents_per_task, **_TASK_RESOURCES}
 
     def _sharded(self, dataset: Any, count: int) -> Iterator[tuple[int, bytes]]:
         written = dataset.map_batches(_write_shard, fn_kwargs={"folder": str(self._shards)}, batch_size=None,
