@@ -8,9 +8,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
+# The files that take longest, longest first. xdist hands out one file at a time in collection order
+# (pyproject turns its reordering off); these start first so that none is left running alone at the end.
+LONGEST_FILES = ("test_ray.py", "test_reliability.py", "test_faults.py", "test_run_config.py", "test_run_settings.py")
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output.")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: position for position, name in enumerate(LONGEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 @pytest.fixture

@@ -69,8 +69,7 @@ def local_run(batch: Path, echo_package_dir: Path, tmp_path_factory: pytest.Temp
 def test_a_ray_run_writes_the_local_runs_folder(ray_cluster: str, batch: Path, echo_package_dir: Path, local_run: Path,
                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    executor = RayExecutor()
-    summary = run([str(batch)], tmp_path / "out", model=echo_package_dir, executor=executor)
+    summary = run([str(batch)], tmp_path / "out", model=echo_package_dir, executor=RayExecutor())
     assert folder_bytes(tmp_path / "out") == folder_bytes(local_run)
     statuses = {outcome.status for outcome in summary.inputs.outcomes}
     assert {"ok", "duplicate", "failed"} <= statuses, "the batch takes every path"
@@ -80,8 +79,13 @@ def test_a_ray_run_writes_the_local_runs_folder(ray_cluster: str, batch: Path, e
     new = summary.translation.segments - summary.translation.from_cache
     rows = cached_translations(tmp_path / "out" / ".cache" / "translations.sqlite")
     assert new == rows, "one translator translates each text once"
-    again = run([str(batch)], tmp_path / "out", model=echo_package_dir, executor=executor)
-    assert again.translation.segments == again.translation.from_cache > 0, "a second run translates nothing again"
+    # The same run again from the command line: a driver of its own, on the same cluster.
+    again = passerelle("run", str(batch), "-o", str(tmp_path / "out"), "--model", str(echo_package_dir),
+                       "--executor", "ray", "--ray-address", ray_cluster)
+    assert again.returncode == 1, again.stderr.decode()  # the FIFO fails, as in a local run
+    assert b"Traceback" not in again.stderr and b"m_pipe.txt" in again.stderr
+    translated = summary.translation.segments
+    assert f"{summary.pairs} segment(s), {translated} from cache".encode() in again.stderr, "nothing translated again"
     assert folder_bytes(tmp_path / "out") == folder_bytes(local_run)
 
 
@@ -173,16 +177,6 @@ def test_the_pairs_dataset_holds_every_source_segment_with_its_translation(
     corpus = [json.loads(line) for line in (local_run / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(rows) > len(corpus), "the corpus-wide drops are not applied"
     assert all((by_id[r["id"]]["source"], by_id[r["id"]]["target"]) == (r["fr"], r["en"]) for r in corpus)
-
-
-def test_run_with_the_ray_executor_from_the_command_line(ray_cluster: str, batch: Path, echo_package_dir: Path,
-                                                         local_run: Path, tmp_path: Path) -> None:
-    result = passerelle("run", str(batch), "-o", str(tmp_path / "ray"), "--model", str(echo_package_dir),
-                        "--executor", "ray", "--ray-address", ray_cluster)
-    assert result.returncode == 1, result.stderr.decode()  # the FIFO fails, as in a local run
-    assert folder_bytes(tmp_path / "ray") == folder_bytes(local_run)
-    assert b"Traceback" not in result.stderr
-    assert b"m_pipe.txt" in result.stderr
 
 
 def test_the_ray_executor_without_ray_is_a_usage_error(tmp_path: Path) -> None:

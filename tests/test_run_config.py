@@ -52,13 +52,14 @@ def test_threads_and_batch_budgets_reuse_the_cache_and_change_no_output(echo_pac
     run_seed(out, echo_package_dir, "--beam-size", "1", "--cache", str(cache))
     first = folder_bytes(out)
     pairs = len(lines(out / "corpus.jsonl"))
-    for options in (["--intra-threads", "1"], ["--inter-threads", "2", "--batch-tokens", "64"], ["--batch-segments", "3"]):
+    for options in (["--intra-threads", "1", "--batch-segments", "3"], ["--inter-threads", "2", "--batch-tokens", "64"]):
         again = tmp_path / "-".join(options)
         stderr = run_seed(again, echo_package_dir, "--beam-size", "1", "--cache", str(cache), *options)
         assert f"{pairs} segment(s), {pairs} from cache" in stderr, options
         assert folder_bytes(again) == first, options
-    timings = json.loads((tmp_path / "--intra-threads-1" / "timings.json").read_text(encoding="utf-8"))
-    assert timings["resources"]["engine"]["intra_threads"] == 1 and "translate" in timings["seconds"]
+    timings = json.loads((tmp_path / "--intra-threads-1---batch-segments-3" / "timings.json").read_text(encoding="utf-8"))
+    assert timings["resources"]["engine"]["intra_threads"] == 1 and timings["resources"]["batch_segments"] == 3
+    assert "translate" in timings["seconds"]
 
 
 def test_a_translator_that_contradicts_the_configuration_is_refused(echo_package_dir: Path, tmp_path: Path) -> None:
