@@ -115,13 +115,24 @@ def _relative(out_dir: Path, path: Path) -> str | None:
 
 def _stale(out_dir: Path, owned: TextTable) -> list[Path]:
     """Regular files inside ``out_dir`` that its current manifest lists and ``owned`` does not."""
+    path = out_dir / "manifest.json"
     try:
-        listed = _listed_outputs(out_dir / "manifest.json")
+        return _unowned(out_dir, owned, _outputs_as_written(path))
+    except OSError:
+        return []
+    except ValueError:  # not the layout write_json gives it: the manifest was rewritten by hand or by another tool
+        pass
+    try:
+        listed = json.loads(path.read_bytes().decode("utf-8")).get("outputs", [])
     except (OSError, ValueError, AttributeError):
         return []
+    return _unowned(out_dir, owned, listed if isinstance(listed, list) else [])
+
+
+def _unowned(out_dir: Path, owned: TextTable, listed: Iterable[Any]) -> list[Path]:
     root = os.path.realpath(out_dir)
     stale = []
-    for name in listed if isinstance(listed, list) else []:
+    for name in listed:
         # The manifest is a file anyone can edit: only plain relative paths that stay inside OUT are removed.
         if not isinstance(name, str) or name in owned or PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
             continue
@@ -132,21 +143,33 @@ def _stale(out_dir: Path, owned: TextTable) -> list[Path]:
     return stale
 
 
-# How write_json opens the outputs list: a top-level key on a line of its own (a JSON string holds no line break).
+# How write_json lays out the outputs list, the manifest's last key: the key on a line of its own, then an item a
+# line (a JSON string holds no line break), a comma after each but the last, then the closing lines.
 _OUTPUTS_KEY = b'\n  "outputs": '
 
 
-def _listed_outputs(path: Path) -> Any:
-    """What a manifest lists under "outputs". One this tool wrote ends with them: they are read from there, and the
-    inputs before them, a million entries in a large batch, are never parsed; any other manifest is parsed whole."""
+def _outputs_as_written(path: Path) -> Iterator[Any]:
+    """The items of a manifest's outputs list (a million files in a large batch) read a line at a time, as
+    write_json lays them out; a ValueError as soon as the layout is another, and the caller parses the file whole."""
     with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
         start = view.rfind(_OUTPUTS_KEY)
-        if start >= 0:
-            tail = view[start + len(_OUTPUTS_KEY):].decode("utf-8")
-            try:
-                listed, end = json.JSONDecoder().raw_decode(tail)
-            except ValueError:
-                listed, end = None, 0
-            if tail[end:].strip() == "}":
-                return listed
-        return json.loads(view[:].decode("utf-8")).get("outputs", [])
+        if start < 0:
+            raise ValueError("no outputs list on a line of its own")
+        view.seek(start + len(_OUTPUTS_KEY))
+        lines = (line.rstrip(b"\n") for line in iter(view.readline, b""))
+        opening = next(lines, b"")
+        if opening == b"[":
+            item = b","
+            for line in lines:
+                if line == b"  ]" and not item.endswith(b","):
+                    break
+                if not item.endswith(b","):
+                    raise ValueError("two items without a comma between them")
+                item = line
+                yield json.loads(item.removesuffix(b",").decode("utf-8"))
+            else:
+                raise ValueError("the outputs list does not close")
+        elif opening != b"[]":
+            raise ValueError("the outputs list does not open a line")
+        if list(lines) != [b"}"]:
+            raise ValueError("text after the outputs list")

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from passerelle.corpus import InputOutcome
-from passerelle.corpus.manifest import write_json
+from passerelle.corpus.manifest import _outputs_as_written, write_json
 from passerelle.corpus.outcomes import OutcomeSpool
 
 # JSON values as a manifest holds them; text includes line breaks, quotes, non-ASCII and half a UTF-16 pair.
@@ -27,6 +31,38 @@ def test_a_streamed_document_is_written_as_json_dump_writes_it(document: dict[st
     handle = io.StringIO()
     write_json(handle, as_iterators)
     assert handle.getvalue() == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+# Names that look like the list's own lines once written, too.
+_NAMES = st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)) | st.sampled_from(["\n", '"', ",", "]"]))
+                  | st.sampled_from(["  ]", "}", ","]), max_size=5)
+
+
+@given(_NAMES, _NAMES)
+def test_the_outputs_list_is_read_back_a_line_at_a_time(inputs: list[str], outputs: list[str]) -> None:
+    handle = io.StringIO()
+    write_json(handle, {"inputs": inputs, "outputs": iter(outputs)})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "manifest.json"
+        path.write_text(handle.getvalue(), encoding="utf-8")
+        assert list(_outputs_as_written(path)) == outputs
+
+
+@pytest.mark.parametrize("layout", [
+    '{\n  "outputs": ["a", "b"]\n}\n',                            # the list on one line
+    '{\n  "outputs": [\n    "a", "b"\n  ]\n}\n',                # two items on a line
+    '{\n  "outputs": [\n    "a"\n    "b"\n  ]\n}\n',          # no comma between items
+    '{\n  "outputs": [\n    "a",\n  ]\n}\n',                   # a comma after the last
+    '{\n  "outputs": [\n    "a"\n  ],\n  "inputs": []\n}\n',  # another key after it
+    '{\n  "outputs": [\n    "a"\n',                             # cut short
+    '{\n  "outputs": [\n    "a"\n  ]\n}\n{}\n',                  # text after the manifest
+    '{\n  "outputs": []\n},\n',                                  # text after the empty list's manifest
+])
+def test_an_outputs_list_in_another_layout_is_refused_for_a_whole_parse(layout: str, tmp_path: Path) -> None:
+    path = tmp_path / "manifest.json"
+    path.write_text(layout, encoding="utf-8")
+    with pytest.raises(ValueError):
+        list(_outputs_as_written(path))
 
 
 def _outcome(number: int) -> InputOutcome:
