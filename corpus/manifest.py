@@ -9,11 +9,12 @@ import hashlib
 import json
 import mmap
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from importlib.metadata import version
 from itertools import chain
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, Any
 
 from ..normalise.article_model import shipped_model_id
@@ -131,16 +132,27 @@ def _stale(out_dir: Path, owned: TextTable) -> list[Path]:
 
 def _unowned(out_dir: Path, owned: TextTable, listed: Iterable[Any]) -> list[Path]:
     root = os.path.realpath(out_dir)
+    inside: dict[str, bool] = {}  # by folder: a batch's outputs lie in a handful of them
     stale = []
     for name in listed:
         # The manifest is a file anyone can edit: only plain relative paths that stay inside OUT are removed.
-        if not isinstance(name, str) or name in owned or PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
+        if not isinstance(name, str) or name in owned or name.startswith("/") or ".." in name.split("/") or "\0" in name:
             continue
-        candidate = out_dir / name
-        inside = os.path.commonpath([root, os.path.realpath(candidate.parent)]) == root
-        if inside and candidate.is_file() and not candidate.is_symlink():
-            stale.append(candidate)
+        candidate = os.path.join(out_dir, name)
+        folder = os.path.dirname(candidate)
+        if folder not in inside:
+            inside[folder] = os.path.commonpath([root, os.path.realpath(folder)]) == root
+        if inside[folder] and _is_regular_file(candidate):
+            stale.append(Path(candidate))
     return stale
+
+
+def _is_regular_file(path: str) -> bool:
+    """A regular file, not a link to one."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 # How write_json lays out the outputs list, the manifest's last key: the key on a line of its own, then an item a

@@ -70,16 +70,22 @@ def test_a_rerun_reads_what_a_manifest_rewritten_in_another_layout_lists(tmp_pat
     assert sorted(p.name for p in (out / "clean").iterdir()) == ["a.fr.txt"]
 
 
-def test_a_manifest_edited_to_name_files_outside_the_folder_removes_nothing_there(tmp_path: Path) -> None:
+@pytest.mark.parametrize("layout", ["as written", "compact"])
+def test_a_manifest_edited_to_name_files_outside_the_folder_removes_nothing_there(tmp_path: Path, layout: str) -> None:
     out = tmp_path / "out"
     assert clean(*write_inputs(tmp_path / "in", ["a"]), "-o", str(out))[0] == 0
     precious = tmp_path / "precious.txt"
     precious.write_text("ne pas effacer", encoding="utf-8")
     (out / "link.txt").symlink_to(precious)
+    (out / "linked").symlink_to(tmp_path, target_is_directory=True)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    manifest["outputs"] += ["../precious.txt", str(precious), "link.txt", "clean/../../precious.txt"]
-    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    assert clean(str(tmp_path / "in" / "a.txt"), "-o", str(out))[0] == 0
+    manifest["outputs"] += ["../precious.txt", str(precious), "link.txt", "clean/../../precious.txt", "linked/precious.txt",
+                            "clean/a\u0000.fr.txt"]
+    # As written: the outputs list last, an item a line, read a line at a time; compact: parsed whole.
+    edited = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n" if layout == "as written" else json.dumps(manifest)
+    (out / "manifest.json").write_text(edited, encoding="utf-8")
+    code, stderr = clean(str(tmp_path / "in" / "a.txt"), "-o", str(out))
+    assert code == 0 and "Traceback" not in stderr
     assert precious.read_text(encoding="utf-8") == "ne pas effacer" and (out / "link.txt").is_symlink()
 
 
