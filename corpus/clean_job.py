@@ -96,7 +96,7 @@ def clean(
     and never read as an input. ``workers`` processes read and clean the
     documents (:class:`Workers`); what is written is the same for any number.
     """
-    with Workers(workers, lambda: prepare_cleaning(config)) as pool:
+    with Workers(workers, lambda: prepare_workers(config, dedup)) as pool:
         return _clean_with(pool, inputs, destination, config, detect, glob, on_input, dedup)
 
 
@@ -313,6 +313,13 @@ def without_near_duplicates(results: Iterable[CleanedPage], dedup: DedupConfig) 
 @lru_cache(maxsize=4)
 def _signer(dedup: DedupConfig) -> MinHashSigner:
     return MinHashSigner(dedup)
+
+
+def prepare_workers(config: CleanConfig, dedup: DedupConfig) -> None:
+    """Load what every cleaning worker needs once, before the workers are forked: the cleaner's models and word
+    lists, and the MinHash signer that signs every page (datasketch, imported on first use, and its permutations)."""
+    prepare_cleaning(config)
+    _signer(dedup)
 
 
 # One per process and setting: building a detector loads langdetect's profiles.

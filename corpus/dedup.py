@@ -24,10 +24,10 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from types import ModuleType
 from typing import Any, TypeVar
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from ..normalise import Action, AuditEvent, CleanedDocument, Segment
 from .digest_table import BlobTable, DigestBuckets, DigestTable
@@ -145,7 +145,7 @@ class MinHashSigner:
 
     def __init__(self, config: DedupConfig) -> None:
         self._config = config
-        self._permutations = MinHash(num_perm=config.permutations, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME,
+        self._permutations = _datasketch().MinHash(num_perm=config.permutations, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME,
                                      hashfunc=_SHINGLE_HASH).permutations
 
     def signature(self, text: str) -> np.ndarray | None:
@@ -153,7 +153,7 @@ class MinHashSigner:
         found = shingles(text, self._config.shingle_words)
         if not found:
             return None
-        minhash = MinHash(num_perm=self._config.permutations, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME,
+        minhash = _datasketch().MinHash(num_perm=self._config.permutations, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME,
                           hashfunc=_SHINGLE_HASH, permutations=self._permutations)
         minhash.update_batch(found)
         return minhash.hashvalues.astype(np.uint32, copy=False)
@@ -170,7 +170,7 @@ class NearDuplicates:
 
     def __init__(self, config: DedupConfig) -> None:
         self._config = config
-        banding = MinHashLSH(threshold=config.threshold, num_perm=config.permutations)
+        banding = _datasketch().MinHashLSH(threshold=config.threshold, num_perm=config.permutations)
         self._bands, self._rows = banding.b, banding.r
         self.signer = MinHashSigner(config)
         self._buckets = DigestBuckets()
@@ -264,3 +264,11 @@ def raw_page_signature(signer: MinHashSigner, text: str) -> np.ndarray | None:
     none), under ``signer``'s settings; a worker process works it out with a :class:`MinHashSigner` of its own."""
     prose = "\n".join(line for line in text.splitlines() if len(line.split()) >= _PROSE_LINE_WORDS)
     return signer.signature(prose or text)
+
+
+def _datasketch() -> ModuleType:
+    """datasketch, imported on first use: its LSH module imports scipy.integrate, a third of the command's start-up
+    (0.7 s), which the commands and runs that find no near-duplicates need not pay."""
+    import datasketch
+
+    return datasketch

@@ -37,7 +37,6 @@ from ..normalise import (
     Segment,
     SkipRule,
     apply_typography,
-    prepare_cleaning,
 )
 from ..translate import (
     ArgosEngine,
@@ -50,7 +49,7 @@ from ..translate import (
     quality_flags,
 )
 from .cache import TranslationCache
-from .clean_job import segmented_inputs, stage_cleaned_text
+from .clean_job import prepare_workers, segmented_inputs, stage_cleaned_text
 from .dedup import DedupConfig, DuplicateDocument, repeated_segment_drops
 from .outcomes import CleanSummary, InputReport, SegmentedResults
 from .output_lock import output_folder_lock
@@ -219,7 +218,7 @@ def run(
         return _run_with(executor, inputs, out_dir, config, translator, model, resources, cache_path, glob, progress,
                          on_input)
     # The workers start first: before the model's threads, and before the lock on the folder.
-    with Workers(resources.workers, lambda: prepare_cleaning(config.clean)) as workers:
+    with Workers(resources.workers, lambda: prepare_workers(config.clean, config.dedup)) as workers:
         return _run_with(_LocalExecutor(workers), inputs, out_dir, config, translator, model, resources, cache_path,
                          glob, progress, on_input)
 
