@@ -145,16 +145,17 @@ class MinHashSigner:
 
     def __init__(self, config: DedupConfig) -> None:
         self._config = config
-        self._permutations = _datasketch().MinHash(num_perm=config.permutations, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME,
-                                     hashfunc=_SHINGLE_HASH).permutations
+        self._minhash = _datasketch().MinHash
+        self._permutations = self._minhash(num_perm=config.permutations, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME,
+                                           hashfunc=_SHINGLE_HASH).permutations
 
     def signature(self, text: str) -> np.ndarray | None:
         """The MinHash signature of ``text``'s shingles (None for a text without words)."""
         found = shingles(text, self._config.shingle_words)
         if not found:
             return None
-        minhash = _datasketch().MinHash(num_perm=self._config.permutations, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME,
-                          hashfunc=_SHINGLE_HASH, permutations=self._permutations)
+        minhash = self._minhash(num_perm=self._config.permutations, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME,
+                                hashfunc=_SHINGLE_HASH, permutations=self._permutations)
         minhash.update_batch(found)
         return minhash.hashvalues.astype(np.uint32, copy=False)
 
@@ -268,7 +269,7 @@ def raw_page_signature(signer: MinHashSigner, text: str) -> np.ndarray | None:
 
 def _datasketch() -> ModuleType:
     """datasketch, imported on first use: its LSH module imports scipy.integrate, a third of the command's start-up
-    (0.7 s), which the commands and runs that find no near-duplicates need not pay."""
+    (0.7 s), which the commands that clean nothing (translate, export) need not pay."""
     import datasketch
 
     return datasketch
