@@ -171,14 +171,14 @@ def _outputs_as_written(path: Path) -> Iterator[Any]:
         lines = (line.rstrip(b"\n") for line in iter(view.readline, b""))
         opening = next(lines, b"")
         if opening == b"[":
-            item = b","
+            more = True  # an item comes next: after the opening, and after an item with a comma
             for line in lines:
-                if line == b"  ]" and not item.endswith(b","):
+                if not more:
+                    if line != b"  ]":
+                        raise ValueError("two items without a comma between them")
                     break
-                if not item.endswith(b","):
-                    raise ValueError("two items without a comma between them")
-                item = line
-                yield json.loads(item.removesuffix(b",").decode("utf-8"))
+                more = line.endswith(b",")
+                yield json.loads(line.removesuffix(b",").decode("utf-8"))
             else:
                 raise ValueError("the outputs list does not close")
         elif opening != b"[]":
