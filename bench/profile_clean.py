@@ -29,9 +29,9 @@ import pstats
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -94,11 +94,16 @@ def stage_budget(inputs: Path, out: Path) -> tuple[float, dict[str, float]]:
         return time.perf_counter() - start, totals
 
 
-def profiled_share(inputs: Path, out: Path) -> float:
-    """Run the job under cProfile; the share of own time in Passerelle's functions."""
+def profiled(inputs: Path, out: Path) -> pstats.Stats:
+    """The job run under cProfile."""
     profiler = cProfile.Profile()
     profiler.runcall(clean, [str(inputs)], out, workers=1)
-    return own_share(pstats.Stats(profiler))
+    return pstats.Stats(profiler)
+
+
+def profiled_share(inputs: Path, out: Path) -> float:
+    """Run the job under cProfile; the share of own time in Passerelle's functions."""
+    return own_share(profiled(inputs, out))
 
 
 def own_share(stats: pstats.Stats) -> float:
@@ -114,8 +119,8 @@ def own_share(stats: pstats.Stats) -> float:
 def write_budget(count: int, seconds: float, totals: dict[str, float], share: float) -> None:
     ranked = sorted(totals.items(), key=lambda item: -item[1])
     rows = [(label, f"{spent:.2f}", f"{spent / seconds:.0%}") for label, spent in ranked]
-    rows.append(("the rest: start-up, word lists, bookkeeping", f"{seconds - sum(totals.values()):.2f}",
-                 f"{1 - sum(totals.values()) / seconds:.0%}"))
+    rest = seconds - sum(totals.values())
+    rows.append(("the rest: start-up, word lists, bookkeeping", f"{rest:.2f}", f"{rest / seconds:.0%}"))
     body = [
         "## Where cleaning spends its time (`bench/profile_clean.py --stages`)",
         "",
@@ -140,7 +145,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", choices=("tottime", "cumulative"), default="tottime")
     parser.add_argument("--save", type=Path, help="also write the raw profile here (for snakeviz, pstats)")
-    parser.add_argument("--stages", action="store_true", help="time each stage, no profiler; write bench/RESULTS.md")
+    parser.add_argument("--stages", action="store_true", help="time each stage (no profiler), then the profiled share in a fresh process; "
+                        "write bench/RESULTS.md")
     args = parser.parse_args(list(argv) if argv is not None else None)
     with tempfile.TemporaryDirectory() as tmp:
         inputs = Path(tmp) / "in"
@@ -151,11 +157,9 @@ def main(argv: Iterable[str] | None = None) -> None:
                 share = fresh.submit(profiled_share, inputs, Path(tmp) / "out-profiled").result()
             write_budget(args.count, seconds, totals, share)
             return
-        profiler = cProfile.Profile()
-        profiler.runcall(clean, [str(inputs)], Path(tmp) / "out", workers=1)
+        stats = profiled(inputs, Path(tmp) / "out")
     if args.save:
-        profiler.dump_stats(args.save)
-    stats = pstats.Stats(profiler)
+        stats.dump_stats(args.save)
     share = own_share(stats)
     stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
     print(f"Own time in Passerelle's Python functions: {share:.0%} (cProfile overstates it); "

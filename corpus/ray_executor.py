@@ -77,6 +77,7 @@ CLEANING_TASK_MEMORY = 512 * 2**20
 # actor at a time; the stage that reads the pages asks for the same, so that Ray fuses it into the cleaning.
 _TASK_RESOURCES: dict[str, Any] = {"num_cpus": 1, "memory": CLEANING_TASK_MEMORY}
 
+
 @dataclass(frozen=True)
 class RayExecutor:
     """Where and with how much a run works on Ray; none of it changes an output byte.
